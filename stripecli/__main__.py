@@ -1,0 +1,3 @@
+from stripecli.cli import main
+
+raise SystemExit(main())

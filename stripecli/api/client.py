@@ -1,0 +1,420 @@
+"""The HTTP client: builds, sends, retries and decodes Stripe API calls; follows pages.
+
+``import stripecli.api.client`` is cheap: httpx is imported on first ``prepare``/``send``.
+
+Retries follow stripe-python: connection errors and timeouts, 409, 429 and 5xx are retried,
+``Stripe-Should-Retry: false``/``true`` overrides that, ``Retry-After`` (capped at 60 s) is
+honoured, otherwise the delay is exponential from 0.5 s (doubling, capped at 8 s) times a jitter
+in [0.5, 1.0], never below 0.5 s. A POST keeps one Idempotency-Key across all of its attempts.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterator
+
+from stripecli.api.errors import (
+    ApiError,
+    AuthenticationError,
+    NetworkError,
+    StripeError,
+    UsageError,
+    from_response,
+)
+from stripecli.api.request import METHODS, ApiRequest, PreparedRequest, base_url
+
+__all__ = [
+    "ClientConfig",
+    "StripeClient",
+    "Paginator",
+    "StripeError",
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_READ_TIMEOUT",
+]
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 80.0
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0
+
+Cursor = tuple[str, str]
+
+
+@dataclass
+class ClientConfig:
+    """How to reach Stripe.
+
+    ``api_base`` overrides the host of every base (api, files, connect, meter_events), e.g. for
+    the emulator. ``timeout`` ``None`` means 10 s to connect and 80 s to read; a number sets the
+    read (and write and pool) timeout, with the connect timeout at most 10 s. ``log`` receives
+    one line per request, response and retry (already redacted). ``transport`` is an
+    ``httpx.BaseTransport`` (the in-process emulator, tests). ``sleep`` is called between retries.
+    """
+
+    api_key: str | None
+    api_base: str | None = None
+    stripe_version: str = ""
+    stripe_account: str | None = None
+    max_retries: int = 2
+    timeout: float | None = None
+    idempotency_key: str | None = None
+    log: Callable[[str], None] | None = None
+    transport: Any = None
+    sleep: Callable[[float], None] = time.sleep
+    user_agent_version: str = ""
+
+
+class StripeClient:
+    """One httpx connection pool (created on first send) for a run of the CLI.
+
+    ``last_request_id`` is the ``Request-Id`` of the last response; ``cursor`` mirrors the cursor
+    of the most recent ``paginate()``.
+    """
+
+    def __init__(self, config: ClientConfig) -> None:
+        self.config = config
+        self._http: Any = None
+        self.last_request_id: str | None = None
+        self.cursor: Cursor | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def __enter__(self) -> "StripeClient":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _client(self) -> Any:
+        if self._http is None:
+            import httpx
+
+            kwargs: dict[str, Any] = {
+                "timeout": self._timeout(httpx),
+                "trust_env": True,  # HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE, SSL_CERT_DIR
+                "follow_redirects": False,
+            }
+            if self.config.transport is not None:
+                kwargs["transport"] = self.config.transport
+            else:
+                ctx = _ca_bundle_from_env()
+                if ctx is not None:
+                    kwargs["verify"] = ctx  # an SSLContext: verification stays on
+            self._http = httpx.Client(**kwargs)
+        return self._http
+
+    def _timeout(self, httpx: Any) -> Any:
+        if self.config.timeout is None:
+            return httpx.Timeout(DEFAULT_READ_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
+        total = float(self.config.timeout)
+        return httpx.Timeout(total, connect=min(total, DEFAULT_CONNECT_TIMEOUT))
+
+    # -- building --------------------------------------------------------------------------
+
+    def user_agent(self) -> str:
+        import httpx
+
+        return "stripecli/%s python-httpx/%s" % (self.config.user_agent_version or "dev", httpx.__version__)
+
+    def prepare(self, req: ApiRequest, *, idempotency_key: str | None = None) -> PreparedRequest:
+        """The exact method, URL, headers and body ``send(req)`` would use; no network.
+
+        A POST gets ``idempotency_key``, else the configured one, else a fresh uuid4.
+        """
+        from stripecli.api.encode import encode_form
+
+        method = req.method.upper()
+        if method not in METHODS:
+            raise UsageError("unsupported HTTP method %r (expected GET, POST or DELETE)" % req.method)
+        if not req.path.startswith("/"):
+            raise UsageError("request path must start with '/': %r" % req.path)
+        try:
+            url = base_url(req.base, self.config.api_base) + req.path
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+        encoded = encode_form(req.params or {})
+        body: str | None = None
+        if method == "POST":
+            body = encoded
+        elif encoded:
+            url += ("&" if "?" in url else "?") + encoded
+
+        headers: dict[str, str] = {}
+        if self.config.api_key:
+            headers["Authorization"] = "Bearer %s" % self.config.api_key
+        version = req.stripe_version or self.config.stripe_version
+        if version:
+            headers["Stripe-Version"] = version
+        if self.config.stripe_account:
+            headers["Stripe-Account"] = self.config.stripe_account
+        headers["User-Agent"] = self.user_agent()
+        headers["Accept"] = "application/json"
+        if method == "POST":
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Idempotency-Key"] = idempotency_key or self.config.idempotency_key or _new_idempotency_key()
+        for name, value in (req.headers or {}).items():
+            for existing in [k for k in headers if k.lower() == name.lower()]:
+                del headers[existing]
+            headers[name] = value
+        return PreparedRequest(method=method, url=url, headers=headers, body=body)
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def send(self, req: ApiRequest) -> dict[str, Any]:
+        """Send with retries; the decoded JSON, or a ``StripeError`` subclass raised."""
+        if not self.config.api_key:
+            raise AuthenticationError("No API key configured; nothing was sent.")
+        return self.send_prepared(self.prepare(req))
+
+    def send_prepared(self, prepared: PreparedRequest) -> dict[str, Any]:
+        """Send ``prepared`` (every retry reuses its headers, so its Idempotency-Key)."""
+        import httpx
+
+        from stripecli.redact import redact
+
+        http = self._client()
+        attempts = max(0, int(self.config.max_retries)) + 1
+        content = prepared.body.encode("utf-8") if prepared.body is not None else None
+        for attempt in range(1, attempts + 1):
+            self._log("> %s %s" % (prepared.method, prepared.url))
+            started = time.monotonic()
+            try:
+                response = http.request(prepared.method, prepared.url, headers=prepared.headers, content=content)
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+                raise UsageError("cannot send to %s: %s" % (prepared.url, exc)) from None
+            except httpx.TransportError as exc:
+                reason = _describe_transport_error(exc)
+                self._log("< %s (%.2fs)" % (reason, time.monotonic() - started))
+                if attempt < attempts:
+                    self._retry(self._backoff(attempt), attempt + 1, attempts, reason)
+                    continue
+                message = "%s %s failed: %s (after %d attempt%s)" % (
+                    prepared.method,
+                    prepared.url,
+                    reason,
+                    attempts,
+                    "" if attempts == 1 else "s",
+                )
+                raise NetworkError(redact(message, self.config.api_key)) from None
+
+            status = response.status_code
+            request_id = response.headers.get("request-id")
+            self.last_request_id = request_id
+            self._log("< %d %s (%.2fs)" % (status, request_id or "-", time.monotonic() - started))
+            if 200 <= status < 300:
+                return _decode(response, prepared.url, request_id)
+            if attempt < attempts and _should_retry(status, response.headers):
+                delay = _retry_after(response.headers)
+                if delay is None:
+                    delay = self._backoff(attempt)
+                self._retry(delay, attempt + 1, attempts, "HTTP %d" % status)
+                continue
+            raise from_response(status, response.headers, response.content, prepared.url)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _backoff(self, retry_number: int) -> float:
+        """Delay before retry ``retry_number`` (1-based), as stripe-python computes it."""
+        import random
+
+        delay = min(INITIAL_RETRY_DELAY * (2 ** (retry_number - 1)), MAX_RETRY_DELAY)
+        delay *= 0.5 * (1 + random.uniform(0, 1))
+        return max(INITIAL_RETRY_DELAY, delay)
+
+    def _retry(self, delay: float, next_attempt: int, attempts: int, reason: str) -> None:
+        self._log("retrying in %.1fs (attempt %d of %d): %s" % (delay, next_attempt, attempts, reason))
+        self.config.sleep(delay)
+
+    def _log(self, line: str) -> None:
+        if self.config.log is not None:
+            from stripecli.redact import redact
+
+            self.config.log(redact(line, self.config.api_key))
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def paginate(self, req: ApiRequest, *, max_items: int | None = None) -> "Paginator":
+        """Iterate the pages of a list or search endpoint; see ``Paginator``."""
+        return Paginator(self, req, max_items=max_items)
+
+
+class Paginator:
+    """An iterator over the pages (lists of objects) of a list or search endpoint.
+
+    List endpoints follow ``has_more`` with ``starting_after=<last id>``, or, when the request
+    has ``ending_before`` (and no ``starting_after``), with ``ending_before=<first id>``; in that
+    direction each page is yielded reversed, oldest first, as stripe-python's
+    ``auto_paging_iter`` does, so in both directions the last object yielded is the cursor.
+    Search endpoints follow ``next_page`` with ``page=``. The first page is always yielded, even
+    when empty. At most ``max_items`` objects are yielded in total (the last page is trimmed).
+    Only the current page is held in memory.
+
+    ``cursor`` is ``(param, value)`` to resume from after the last fully consumed page (it
+    advances when the consumer asks for the next page), e.g. ``("starting_after", "cbtxn_123")``
+    or ``("page", "...")``; before that it is the request's own cursor param, or ``None``. When
+    ``send`` fails midway, the error propagates and ``cursor`` still says where to resume.
+    A search page trimmed by ``max_items`` does not advance ``cursor`` (a search page cannot
+    be resumed midway, so resuming repeats it rather than skipping objects).
+    ``done`` is True once the last page has been consumed. ``pages`` and ``items`` count what
+    was yielded. The client's ``cursor`` attribute mirrors this one.
+    """
+
+    def __init__(self, client: StripeClient, req: ApiRequest, *, max_items: int | None = None) -> None:
+        self._client = client
+        self.request = req
+        self.max_items = max_items
+        self.pages = 0
+        self.items = 0
+        self.done = False
+        params = req.params or {}
+        self._reverse = params.get("ending_before") is not None and params.get("starting_after") is None
+        self._direction = "ending_before" if self._reverse else "starting_after"
+        self.cursor: Cursor | None = None
+        for name in ("page", self._direction):
+            if params.get(name) is not None:
+                self.cursor = (name, str(params[name]))
+                break
+        client.cursor = self.cursor
+        self._iterator = self._generate()
+
+    def __iter__(self) -> "Paginator":
+        return self
+
+    def __next__(self) -> list[dict[str, Any]]:
+        return next(self._iterator)
+
+    def _set_cursor(self, cursor: Cursor | None) -> None:
+        self.cursor = cursor
+        self._client.cursor = cursor
+
+    def _generate(self) -> Iterator[list[dict[str, Any]]]:
+        params = dict(self.request.params or {})
+        if self.max_items is not None and self.max_items <= 0:
+            self.done = True
+            return
+        while True:
+            response = self._client.send(replace(self.request, params=params))
+            data = list(response.get("data") or [])
+            fetched = len(data)
+            is_search = response.get("object") == "search_result" or "next_page" in response
+            if self._reverse and not is_search:
+                data.reverse()
+
+            last = False
+            trimmed = False
+            if self.max_items is not None:
+                remaining = self.max_items - self.items
+                if fetched >= remaining:
+                    trimmed = fetched > remaining
+                    data = data[:remaining]
+                    last = True
+
+            next_cursor: Cursor | None = self.cursor
+            if is_search:
+                token = response.get("next_page")
+                more = bool(response.get("has_more")) and bool(token)
+                if token and not trimmed:
+                    next_cursor = ("page", str(token))
+            else:
+                more = bool(response.get("has_more")) and fetched > 0
+                if data:
+                    edge = data[-1].get("id") if isinstance(data[-1], dict) else None
+                    if edge is None:
+                        if more and not last:
+                            raise ApiError("cannot follow pages of %s: its objects have no id" % self.request.path)
+                    else:
+                        next_cursor = (self._direction, str(edge))
+
+            self.pages += 1
+            self.items += len(data)
+            yield data
+            del data, response
+            self._set_cursor(next_cursor)
+            if last or not more:
+                self.done = True
+                return
+            assert next_cursor is not None
+            params[next_cursor[0]] = next_cursor[1]
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _new_idempotency_key() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def _should_retry(status: int, headers: Any) -> bool:
+    advice = (headers.get("stripe-should-retry") or "").strip().lower()
+    if advice == "false":
+        return False
+    if advice == "true":
+        return True
+    return status in (409, 429) or status >= 500
+
+
+def _retry_after(headers: Any) -> float | None:
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when is None:
+            return None
+        seconds = when.timestamp() - time.time()
+    if seconds != seconds:  # NaN
+        return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def _describe_transport_error(exc: Exception) -> str:
+    text = str(exc).strip()
+    return "%s: %s" % (type(exc).__name__, text) if text else type(exc).__name__
+
+
+def _decode(response: Any, url: str, request_id: str | None) -> dict[str, Any]:
+    import json
+
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        raise ApiError(
+            "HTTP %d from %s was not JSON" % (response.status_code, url),
+            request_id=request_id,
+            http_status=response.status_code,
+        ) from None
+
+
+def _ca_bundle_from_env() -> Any:
+    """An SSLContext for ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` when httpx's own variables
+    (``SSL_CERT_FILE``, ``SSL_CERT_DIR``) are not set; ``None`` to let httpx decide."""
+    import os
+
+    if os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
+        return None
+    path = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if not path:
+        return None
+    import ssl
+
+    if os.path.isdir(path):
+        return ssl.create_default_context(capath=path)
+    return ssl.create_default_context(cafile=path)
+

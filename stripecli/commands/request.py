@@ -1,0 +1,52 @@
+"""``stripecli request METHOD PATH``: any endpoint, with the same auth, retries, errors and output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from typer.core import TyperArgument, TyperCommand
+
+from stripecli.surface.common import GlobalOptions, global_options
+
+METHODS = ("GET", "POST", "DELETE")
+
+
+def _run(**kwargs: Any) -> int:
+    from stripecli.api.request import ApiRequest
+    from stripecli.errors import UsageError
+    from stripecli.runner import build_params, execute, output_setup
+
+    opts = GlobalOptions.pop_from(kwargs)
+    method = kwargs["method"].upper()
+    if method not in METHODS:
+        raise UsageError(f"invalid value for METHOD: '{kwargs['method']}' is not one of: GET, POST, DELETE")
+    path = kwargs["path"]
+    if not path.startswith("/"):
+        raise UsageError(f"invalid value for PATH: '{path}' must start with / (for example /v1/balance)")
+    if not path.startswith("/v1/") and not path.startswith("/v2/"):
+        raise UsageError(f"invalid value for PATH: '{path}' must start with /v1/ or /v2/")
+    env, fmt = output_setup(opts)
+    params = build_params({"params": []}, [], [], opts)
+    req = ApiRequest(method=method, path=path, params=params)
+    returns = "search" if path.rstrip("/").endswith("/search") else ("list" if method == "GET" else "object")
+    if returns == "list" and not (opts.all or opts.max_items):
+        returns = "list"
+    return execute(req, returns, None, opts, env, fmt)
+
+
+command = TyperCommand(
+    name="request",
+    params=[
+        TyperArgument(param_decls=["method"], metavar="METHOD", required=True, help="GET, POST or DELETE."),
+        TyperArgument(param_decls=["path"], metavar="PATH", required=True, help="API path such as /v1/customers/cus_123."),
+        *global_options(paging=True, post=True),
+    ],
+    callback=_run,
+    help="Send any API request with the same auth, retries, errors and output as every other command.\n\n"
+         "Params go in -d key=value (repeatable) or --data-json. --all follows has_more or next_page on list "
+         "and search endpoints.",
+    short_help="Send any API request: stripecli request GET /v1/balance.",
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)

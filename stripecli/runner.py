@@ -1,0 +1,174 @@
+"""Runs one API command: params -> request -> client -> output, and maps failures to exit codes.
+
+Shared by every generated command and by ``stripecli request``. Heavy modules (httpx, rich, the
+emulator) are imported here, inside the functions, so that printing help never loads them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import quote_plus
+
+from stripecli.errors import UsageError
+from stripecli.surface.common import GlobalOptions
+
+MUTATING = ("POST", "DELETE")
+
+
+def build_params(op: dict, specs: list, values: list, opts: GlobalOptions) -> dict[str, Any]:
+    """Merge ``--data-json`` < ``-d`` < typed flags, then check what is required."""
+    from stripecli.surface.params import collect, missing_required
+    from stripecli.surface.values import deep_merge, drop_holes, parse_data_json, parse_data_pair, set_path
+
+    merged: dict[str, Any] = {}
+    if opts.data_json is not None:
+        try:
+            merged = parse_data_json(opts.data_json)
+        except ValueError as exc:
+            raise UsageError(f"invalid value for --data-json: {exc}") from None
+    if opts.data:
+        pairs: dict[str, Any] = {}
+        for text in opts.data:
+            try:
+                path, value = parse_data_pair(text)
+            except ValueError as exc:
+                raise UsageError(f"invalid value for -d/--data: {exc}") from None
+            set_path(pairs, path, value)
+        merged = deep_merge(merged, pairs)
+    merged = drop_holes(deep_merge(merged, collect(specs, values)))
+    missing = missing_required(op.get("params", []), merged)
+    if missing:
+        raise UsageError(f"missing required {missing}: give the flag, -d or --data-json")
+    return merged
+
+
+def fill_path(template: str, values: list[str]) -> str:
+    """Substitute path params in order, percent-encoded like stripe-python's sanitize_id."""
+    import re
+
+    names = re.findall(r"\{(\w+)\}", template)
+    path = template
+    for name, value in zip(names, values):
+        if value == "":
+            raise UsageError(f"{name.upper()} must not be empty")
+        path = path.replace("{" + name + "}", quote_plus(value), 1)
+    return path
+
+
+def run_operation(op: dict, path_values: list[str], specs: list, values: list, opts: GlobalOptions) -> int:
+    from stripecli.api.request import ApiRequest
+
+    env, fmt = output_setup(opts)
+    params = build_params(op, specs, values, opts)
+    req = ApiRequest(
+        method=op["method"],
+        path=fill_path(op["path"], path_values),
+        params=params,
+        stripe_version=op.get("stripe_version"),
+        base=op.get("base", "api"),
+        headers=op.get("headers", {}),
+    )
+    return execute(req, op.get("returns", "object"), op.get("object"), opts, env, fmt)
+
+
+def output_setup(opts: GlobalOptions):
+    from stripecli.output.env import Environment
+    from stripecli.output.render import resolve_format
+
+    env = Environment.from_system(no_color_flag=opts.no_color)
+    try:
+        fmt = resolve_format(opts.output, env)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return env, fmt
+
+
+def client_config(opts: GlobalOptions, env, *, require_key: bool = True):
+    """Key, base URL and transport for this call: flags, then environment, then the profile."""
+    from stripecli import __version__
+    from stripecli.api.client import ClientConfig
+    from stripecli.credentials import resolve_credentials
+    from stripecli.model import api_version
+    from stripecli.redact import redact
+
+    transport = None
+    if opts.local or (opts.profile or os.environ.get("STRIPE_PROFILE")) == "local":
+        from stripecli.emulator.transport import local_transport
+
+        transport = local_transport()
+        creds = resolve_credentials(opts, env, local=True)
+    else:
+        creds = resolve_credentials(opts, env)
+    log = None
+    if opts.verbose:
+        keys = [creds.key] if creds.key else []
+
+        def log(line: str) -> None:
+            env.stderr.write(redact(line, *keys) + "\n")
+            env.stderr.flush()
+
+    return creds, ClientConfig(
+        api_key=creds.key,
+        api_base=opts.api_base or os.environ.get("STRIPE_API_BASE") or creds.api_base,
+        stripe_version=opts.stripe_version or api_version(),
+        stripe_account=opts.stripe_account,
+        max_retries=2 if opts.max_retries is None else opts.max_retries,
+        timeout=opts.timeout,
+        idempotency_key=opts.idempotency_key,
+        log=log,
+        transport=transport,
+        user_agent_version=__version__,
+    )
+
+
+def execute(req, returns: str, object_type: str | None, opts: GlobalOptions, env, fmt: str) -> int:
+    from stripecli.api.client import StripeClient
+    from stripecli.api.errors import StripeError
+    from stripecli.output.render import Renderer, render_error, render_resume_hint
+    from stripecli.redact import mask_key
+
+    creds, config = client_config(opts, env)
+    if opts.stripe_version:
+        req = _with_version(req, opts.stripe_version)
+    client = StripeClient(config)
+    if opts.dry_run:
+        prepared = client.prepare(req)
+        env.stdout.write(prepared.to_curl(mask_key(config.api_key) if config.api_key else "$STRIPE_API_KEY") + "\n")
+        env.stdout.flush()
+        return 0
+    if req.method in MUTATING:
+        from stripecli.credentials import confirm_live
+
+        confirm_live(creds, req, opts, env)
+    fields = [f.strip() for f in opts.fields.split(",") if f.strip()] if opts.fields else None
+    renderer = Renderer(env, fmt, fields, object_type)
+    pager = None
+    try:
+        with client:
+            if returns in ("list", "search") and (opts.all or opts.max_items):
+                pager = client.paginate(req, max_items=opts.max_items)
+                renderer.stream(pager)
+            else:
+                body = client.send(req)
+                if returns in ("list", "search"):
+                    renderer.list_page(body)
+                else:
+                    renderer.object(body)
+        return 0
+    except StripeError as err:
+        render_error(env, fmt, err)
+        if pager is not None:
+            render_resume_hint(env, getattr(pager, "cursor", None))
+        return err.exit_code
+    except KeyboardInterrupt:
+        env.stderr.write("interrupted\n")
+        if pager is not None:
+            render_resume_hint(env, getattr(pager, "cursor", None))
+        return 130
+
+
+def _with_version(req, version: str):
+    from dataclasses import replace
+
+    return replace(req, stripe_version=version)

@@ -1,0 +1,89 @@
+"""The cross-cutting flags every API command takes, defined once (as aws-cli does).
+
+They are added to each generated command and to ``stripecli request``; list and search
+commands also get the pagination flags, POST commands ``--idempotency-key``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import click
+from typer.core import TyperOption
+
+PANEL = "Global options"
+PAGING_PANEL = "Pagination"
+
+
+@dataclass
+class GlobalOptions:
+    output: str | None = None
+    fields: str | None = None
+    dry_run: bool = False
+    api_key: str | None = None
+    profile: str | None = None
+    live: bool = False
+    yes: bool = False
+    api_base: str | None = None
+    stripe_version: str | None = None
+    stripe_account: str | None = None
+    idempotency_key: str | None = None
+    max_retries: int | None = None
+    timeout: float | None = None
+    verbose: bool = False
+    no_color: bool = False
+    local: bool = False
+    data: tuple[str, ...] = ()
+    data_json: str | None = None
+    all: bool = False
+    max_items: int | None = None
+
+    @classmethod
+    def pop_from(cls, kwargs: dict[str, Any]) -> "GlobalOptions":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: kwargs.pop(f"g_{k}") for k in list(names) if f"g_{k}" in kwargs})
+
+
+def _opt(decls: list[str], name: str, help: str, panel: str = PANEL, **kw: Any) -> TyperOption:
+    return TyperOption(param_decls=decls + [f"g_{name}"], help=help.replace("[", "\\["), rich_help_panel=panel, **kw)
+
+
+def global_options(*, paging: bool, post: bool, data: bool = True) -> list[click.Parameter]:
+    opts: list[click.Parameter] = []
+    if data:
+        opts += [
+            _opt(["-d", "--data"], "data", "Extra param as key=value, key[sub]=value or key[0]=value (repeatable). Typed flags win.",
+                 multiple=True, metavar="KEY=VALUE"),
+            _opt(["--data-json"], "data_json", "Extra params as a JSON object, or @file.json. -d and typed flags win.",
+                 metavar="JSON"),
+        ]
+    if paging:
+        opts += [
+            _opt(["--all"], "all", "Follow pages until the end, streaming each page as it arrives.", PAGING_PANEL, is_flag=True),
+            _opt(["--max-items"], "max_items", "Stop after this many objects (implies following pages).", PAGING_PANEL,
+                 type=click.IntRange(min=1), metavar="N"),
+        ]
+    opts += [
+        _opt(["-o", "--output"], "output", "Output format: table, json, jsonl, csv or id. Default: table on a terminal, json otherwise (STRIPECLI_OUTPUT overrides).",
+             metavar="FORMAT"),
+        _opt(["--fields"], "fields", "Comma-separated fields (a,b.c) for table, csv and jsonl.", metavar="FIELDS"),
+        _opt(["--dry-run"], "dry_run", "Print the request as a curl command line (key masked) and send nothing.", is_flag=True),
+        _opt(["--api-key"], "api_key", "Secret key for this call (visible to other users of the machine: prefer STRIPE_API_KEY or a profile).", metavar="KEY"),
+        _opt(["--profile"], "profile", "Profile to take the key from (default: STRIPE_PROFILE, then the default profile).", metavar="NAME"),
+        _opt(["--live"], "live", "Use the profile's live-mode key.", is_flag=True),
+        _opt(["--yes", "-y"], "yes", "Do not ask for confirmation in live mode.", is_flag=True),
+        _opt(["--local"], "local", "Send the request to the local emulator in-process (no server, no key needed).", is_flag=True),
+        _opt(["--api-base"], "api_base", "Base URL instead of https://api.stripe.com (also STRIPE_API_BASE).", metavar="URL"),
+        _opt(["--stripe-version"], "stripe_version", "Stripe-Version header (default: the model's API version).", metavar="VERSION"),
+        _opt(["--stripe-account"], "stripe_account", "Act as a connected account (Stripe-Account header).", metavar="ACCOUNT"),
+    ]
+    if post:
+        opts.append(_opt(["--idempotency-key"], "idempotency_key", "Idempotency-Key for this POST (default: a fresh uuid4).", metavar="KEY"))
+    opts += [
+        _opt(["--max-retries"], "max_retries", "Retries on network errors, 409, 429 and 5xx (default 2).", type=click.IntRange(min=0, max=10), metavar="N"),
+        _opt(["--timeout"], "timeout", "Read timeout in seconds (default 80).", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS"),
+        _opt(["--verbose", "-v"], "verbose", "Log each request, response and retry on stderr (key masked).", is_flag=True),
+        _opt(["--no-color"], "no_color", "No colour (NO_COLOR is honoured too).", is_flag=True),
+    ]
+    return opts

@@ -1,0 +1,101 @@
+"""The lazily built command tree: groups -> resources -> verbs.
+
+A group lists its resources from ``index.json`` alone; a resource's verbs, and the flags of a
+verb, are built from the group's model file only when that resource is invoked. Nothing is
+built for the groups and resources a command line does not name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from typer.core import TyperGroup
+
+from stripecli import model
+
+CTX = {"help_option_names": ["-h", "--help"]}
+
+
+def _mark(info: dict) -> str:
+    for flag, label in (("legacy", "[legacy] "), ("preview", "[preview] "), ("test_helper_only", "[test mode only] ")):
+        if info.get(flag):
+            return label
+    return ""
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[")
+
+
+class ResourceGroup(TyperGroup):
+    """The verbs of one resource (``stripecli billing credit-grants ...``)."""
+
+    def __init__(self, group: str, resource: str, info: dict, **attrs: Any):
+        self.model_group = group
+        self.resource = resource
+        aliases = info.get("aliases", [])
+        help_text = _mark(info) + info.get("summary", "")
+        if aliases:
+            help_text += f"\n\nAlso available as: {', '.join(aliases)}."
+        super().__init__(name=resource, help=_escape(help_text), short_help=_escape(_mark(info) + info.get("summary", "")),
+                         no_args_is_help=True, context_settings=CTX, **attrs)
+
+    def _operations(self) -> dict[str, Any]:
+        return model.group(self.model_group)[self.resource]["operations"]
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self._operations())
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        op = self._operations().get(name)
+        if op is None:
+            return None
+        from stripecli.surface.build import build_command
+
+        cmd = build_command(name, op)
+        self.commands[name] = cmd
+        return cmd
+
+
+class ModelGroup(TyperGroup):
+    """One command group of the model (``stripecli billing ...``)."""
+
+    def __init__(self, group: str, **attrs: Any):
+        self.model_group = group
+        self.info = model.groups()[group]
+        attrs.setdefault("help", self.info["help"])
+        attrs.setdefault("no_args_is_help", True)
+        attrs.setdefault("context_settings", CTX)
+        super().__init__(name=attrs.pop("name", group), **attrs)
+        self.flat: ResourceGroup | None = None
+        if self.info.get("flatten"):
+            res = self.info["flatten"]
+            self.flat = ResourceGroup(group, res, self.info["resources"][res])
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        extra = sorted(self.commands)
+        if self.flat is not None:
+            return sorted(set(self.flat.list_commands(ctx)) | set(extra))
+        return sorted(set(self.info["resources"]) | set(extra))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        if self.flat is not None:
+            return self.flat.get_command(ctx, name)
+        canonical = model.resolve_resource(self.model_group, name)
+        if canonical is None:
+            target = self.links().get(name)
+            if target:
+                return ModelGroup(target, name=name, hidden=True)
+            return None
+        info = self.info["resources"][canonical]
+        cmd = ResourceGroup(self.model_group, canonical, info, hidden=canonical != name)
+        return cmd
+
+    def links(self) -> dict[str, str]:
+        """Names that lead to another group (``billing test-clocks`` is the test-clocks group)."""
+        return self.info.get("links", {})
