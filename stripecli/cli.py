@@ -19,6 +19,7 @@ from stripecli import __version__
 HAND_WRITTEN: dict[str, tuple[str, str]] = {
     "request": ("stripecli.commands.request", "Send any API request: stripecli request GET /v1/balance."),
     "help": ("stripecli.commands.help", "Help topics: exit-codes, output, timestamps."),
+    "auth": ("stripecli.commands.auth", "Log in, list and switch profiles (keys in the OS keyring)."),
 }
 
 ROOT_HELP = """Operate a Stripe account from the shell.
@@ -94,15 +95,30 @@ def _one_line(text: str) -> str:
 
 def usage_message(exc: click.UsageError) -> str:
     """Click's usage errors as one line that names the flag and what it accepts."""
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        param = exc.param
+        if isinstance(param, click.Argument):
+            name = (param.metavar or param.name or "").upper()
+            return f"missing argument {name} (see '{exc.ctx.command_path} --help')" if exc.ctx else f"missing argument {name}"
+        return _one_line(f"missing option {'/'.join(getattr(param, 'opts', []))}")
     if isinstance(exc, click.BadParameter) and exc.param is not None:
-        name = exc.param_hint or "/".join(getattr(exc.param, "opts", []) or [exc.param.name or ""])
-        if isinstance(exc.param, click.Argument):
-            name = exc.param.make_metavar(exc.ctx) if exc.ctx else (exc.param.name or "").upper()
-        if isinstance(name, (list, tuple)):
-            name = " / ".join(name)
-        return _one_line(f"invalid value for {name.strip(chr(39))}: {exc.message}")
+        param = exc.param
+        if isinstance(param, click.Argument):
+            name = (param.metavar or param.name or "").upper()
+        else:
+            name = "/".join(getattr(param, "opts", []) or [param.name or ""])
+        return _one_line(f"invalid value for {name}: {exc.message}")
     message = _one_line(exc.format_message())
     if exc.ctx is not None:
+        if message.startswith("No such command") and isinstance(exc.ctx.command, click.Group):
+            import difflib
+            import re
+
+            m = re.search(r"'([^']*)'", message)
+            choices = exc.ctx.command.list_commands(exc.ctx)
+            close = difflib.get_close_matches(m.group(1), choices, n=3) if m else []
+            if close:
+                message += f" Did you mean {' or '.join(close)}?"
         message += f" (see '{exc.ctx.command_path} --help')"
     return message
 

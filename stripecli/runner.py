@@ -99,7 +99,7 @@ def client_config(opts: GlobalOptions, env, *, require_key: bool = True):
         transport = local_transport()
         creds = resolve_credentials(opts, env, local=True)
     else:
-        creds = resolve_credentials(opts, env)
+        creds = resolve_credentials(opts, env, required=require_key)
     log = None
     if opts.verbose:
         keys = [creds.key] if creds.key else []
@@ -149,6 +149,13 @@ def execute(req, returns: str, object_type: str | None, opts: GlobalOptions, env
             if returns in ("list", "search") and (opts.all or opts.max_items):
                 pager = client.paginate(req, max_items=opts.max_items)
                 renderer.stream(pager)
+            elif returns == "binary":
+                from stripecli.output.render import write_binary
+
+                try:
+                    write_binary(env, client.send_bytes(req), "the response (a PDF)")
+                except ValueError as exc:
+                    raise UsageError(str(exc)) from None
             else:
                 body = client.send(req)
                 if returns in ("list", "search"):

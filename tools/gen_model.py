@@ -456,7 +456,7 @@ def read_services(wheel: Wheel) -> list[Op]:
                 if not isinstance(fn, ast.FunctionDef) or fn.name.startswith("_"):
                     continue
                 call = next((c for c in ast.walk(fn) if isinstance(c, ast.Call)
-                             and getattr(c.func, "attr", "") == "_request"), None)
+                             and getattr(c.func, "attr", "") in ("_request", "_request_stream")), None)
                 if call is None:
                     continue
                 method = call.args[0].value.upper()  # type: ignore[attr-defined]
@@ -477,9 +477,11 @@ def read_services(wheel: Wheel) -> list[Op]:
                         if isinstance(ann, ast.Name) and ann.id in imports:
                             params_ref = (imports[ann.id], ann.id)
                 doc = ast.get_docstring(fn) or ""
-                ops.append(Op(prefix, fn.name, method, path, first_sentence(doc), params_ref,
-                              ast.unparse(parse_annotation(fn.returns)) if fn.returns else "",
-                              module, base))
+                op = Op(prefix, fn.name, method, path, first_sentence(doc), params_ref,
+                        ast.unparse(parse_annotation(fn.returns)) if fn.returns else "", module, base)
+                if call.func.attr == "_request_stream":  # type: ignore[attr-defined]
+                    op.returns = "StripeStreamResponse"
+                ops.append(op)
         for name, (sub_module, _cls) in sorted(subservices(module).items()):
             walk(sub_module, f"{prefix}.{name}" if prefix else name)
 
@@ -535,6 +537,8 @@ def metavar(path: str, param: str) -> str:
 
 
 def returns_kind(op: Op, objects: ObjectReader, object_types: list[str]) -> str:
+    if op.returns == "StripeStreamResponse":
+        return "binary"
     if op.returns.startswith("ListObject"):
         return "list"
     if op.returns.startswith("SearchResultObject"):

@@ -174,7 +174,13 @@ class StripeClient:
             raise AuthenticationError("No API key configured; nothing was sent.")
         return self.send_prepared(self.prepare(req))
 
-    def send_prepared(self, prepared: PreparedRequest) -> dict[str, Any]:
+    def send_bytes(self, req: ApiRequest) -> bytes:
+        """Send with retries; the raw response body (binary endpoints such as a quote's PDF)."""
+        if not self.config.api_key:
+            raise AuthenticationError("No API key configured; nothing was sent.")
+        return self.send_prepared(self.prepare(req), raw=True)
+
+    def send_prepared(self, prepared: PreparedRequest, *, raw: bool = False) -> Any:
         """Send ``prepared`` (every retry reuses its headers, so its Idempotency-Key)."""
         import httpx
 
@@ -210,7 +216,7 @@ class StripeClient:
             self.last_request_id = request_id
             self._log("< %d %s (%.2fs)" % (status, request_id or "-", time.monotonic() - started))
             if 200 <= status < 300:
-                return _decode(response, prepared.url, request_id)
+                return response.content if raw else _decode(response, prepared.url, request_id)
             if attempt < attempts and _should_retry(status, response.headers):
                 delay = _retry_after(response.headers)
                 if delay is None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from typer.core import TyperArgument, TyperCommand
-
+from stripecli.surface.build import ModelCommand, _PathArgument
 from stripecli.surface.common import GlobalOptions, global_options
 
 METHODS = ("GET", "POST", "DELETE")
@@ -35,11 +34,11 @@ def _run(**kwargs: Any) -> int:
     return execute(req, returns, None, opts, env, fmt)
 
 
-command = TyperCommand(
+command = ModelCommand(
     name="request",
     params=[
-        TyperArgument(param_decls=["method"], metavar="METHOD", required=True, help="GET, POST or DELETE."),
-        TyperArgument(param_decls=["path"], metavar="PATH", required=True, help="API path such as /v1/customers/cus_123."),
+        _PathArgument("method", "METHOD", "GET, POST or DELETE."),
+        _PathArgument("path", "PATH", "API path such as /v1/customers/cus_123."),
         *global_options(paging=True, post=True),
     ],
     callback=_run,
@@ -47,6 +46,5 @@ command = TyperCommand(
          "Params go in -d key=value (repeatable) or --data-json. --all follows has_more or next_page on list "
          "and search endpoints.",
     short_help="Send any API request: stripecli request GET /v1/balance.",
-    rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )

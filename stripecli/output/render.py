@@ -718,3 +718,17 @@ def render_resume_hint(env: Environment, cursor: tuple[str, str] | None) -> None
     flag = "--" + param.replace("_", "-")
     env.stderr.write(f"stopped early; resume with {flag} {value}\n")
     env.stderr.flush()
+
+
+def write_binary(env: Environment, data: bytes, what: str = "binary data") -> None:
+    """Raw bytes (a quote's PDF) to stdout; refused on a terminal, where they would be garbage."""
+    if env.stdout_isatty:
+        raise ValueError(f"{what} would be written to the terminal: redirect stdout to a file (> out.pdf)")
+    buffer = getattr(env.stdout, "buffer", None)
+    if buffer is not None:
+        env.stdout.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:  # a text-only stream (tests): latin-1 keeps every byte
+        env.stdout.write(data.decode("latin-1"))
+        env.stdout.flush()

@@ -46,7 +46,7 @@ class GlobalOptions:
 
 
 def _opt(decls: list[str], name: str, help: str, panel: str = PANEL, **kw: Any) -> TyperOption:
-    return TyperOption(param_decls=decls + [f"g_{name}"], help=help.replace("[", "\\["), rich_help_panel=panel, **kw)
+    return TyperOption(param_decls=decls + [f"g_{name}"], help=help, rich_help_panel=panel, **kw)
 
 
 def global_options(*, paging: bool, post: bool, data: bool = True) -> list[click.Parameter]:

@@ -1,0 +1,58 @@
+"""Errors the emulator answers with, in Stripe's envelope: ``{"error": {"type", "code", ...}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class EmulatorError(Exception):
+    """An API error: raised anywhere in the handler, turned into one response."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        type: str = "invalid_request_error",
+        code: str | None = None,
+        param: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type
+        self.code = code
+        self.param = param
+        self.headers = headers or {}
+
+    def body(self, request_id: str | None = None) -> dict[str, Any]:
+        error: dict[str, Any] = {"type": self.type, "message": self.message}
+        if self.code:
+            error["code"] = self.code
+            error["doc_url"] = "https://stripe.com/docs/error-codes/%s" % self.code.replace("_", "-")
+        if self.param:
+            error["param"] = self.param
+        if request_id:
+            error["request_log_url"] = "https://dashboard.stripe.com/test/logs/%s" % request_id
+        return {"error": error}
+
+
+def invalid(message: str, *, param: str | None = None, code: str | None = None) -> EmulatorError:
+    return EmulatorError(400, message, code=code, param=param)
+
+
+def unknown_param(name: str) -> EmulatorError:
+    return EmulatorError(400, "Received unknown parameter: %s" % name, code="parameter_unknown", param=name)
+
+
+def missing_param(name: str) -> EmulatorError:
+    return EmulatorError(400, "Missing required param: %s." % name, code="parameter_missing", param=name)
+
+
+def no_such(display: str, object_id: str, *, param: str | None = "id") -> EmulatorError:
+    return EmulatorError(404, "No such %s: '%s'" % (display, object_id), code="resource_missing", param=param)
+
+
+def unauthorized(message: str) -> EmulatorError:
+    return EmulatorError(401, message)

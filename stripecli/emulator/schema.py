@@ -1,0 +1,125 @@
+"""What the emulator knows about object types: id prefixes and the default value of every field.
+
+Defaults come from the model's object schemas (``stripecli/model/data/objects.json``): a nullable
+field is ``null``, a map (``metadata``) is ``{}``, an array ``[]``, a boolean ``false``, a nested
+object that is not nullable gets its own children's defaults, any other scalar is ``null``. Each
+type's defaults are built once per process and copied (as JSON text) per object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from functools import lru_cache
+from typing import Any
+
+from stripecli import model
+
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# fields every stored object gets from the emulator itself, never from a default
+_OWN = ("id", "object", "created", "livemode")
+# ``deleted`` only ever appears in a deletion answer
+_SKIP = ("deleted",)
+
+
+@lru_cache(maxsize=None)
+def _prefix_table() -> tuple[dict[str, str], frozenset[str]]:
+    path = os.path.join(os.path.dirname(__file__), "prefixes.json")
+    try:
+        with open(path, "rb") as fh:
+            data = json.loads(fh.read())
+    except OSError:  # a build that left the data file out still works, with derived prefixes
+        return {}, frozenset()
+    return dict(data.get("prefixes", {})), frozenset(data.get("accepts_id", ()))
+
+
+def prefix(object_type: str) -> str:
+    """``cus_`` for ``customer``; for types not in the table, initials of the last name part
+    (``radar.value_list`` -> ``vl_``) so that ids still say what they are."""
+    known = _prefix_table()[0].get(object_type)
+    if known:
+        return known
+    last = object_type.rsplit(".", 1)[-1]
+    parts = [p for p in last.split("_") if p]
+    if len(parts) == 1:
+        return parts[0][:6] + "_"
+    return "".join(p[0] for p in parts) + "_"
+
+
+def accepts_given_id(object_type: str) -> bool:
+    return object_type in _prefix_table()[1]
+
+
+def random_token(length: int = 24) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def new_id(object_type: str) -> str:
+    return prefix(object_type) + random_token()
+
+
+def _default(field: dict[str, Any]) -> Any:
+    if field.get("nullable"):
+        return None
+    kind = field.get("type")
+    if kind == "array":
+        return []
+    if kind == "boolean":
+        return False
+    if kind == "object":
+        if field.get("map"):
+            return {}
+        children = field.get("children")
+        if children:
+            return {c["name"]: _default(c) for c in children if c["name"] not in _SKIP}
+        return None
+    return None
+
+
+@lru_cache(maxsize=None)
+def _template(object_type: str) -> str:
+    schema = model.objects().get(object_type) or {"fields": []}
+    out: dict[str, Any] = {}
+    for field in schema["fields"]:
+        name = field["name"]
+        if name in _OWN or name in _SKIP:
+            continue
+        out[name] = _default(field)
+    return json.dumps(out)
+
+
+def defaults(object_type: str) -> dict[str, Any]:
+    """A fresh dict of the type's default fields (without id, object, created, livemode)."""
+    return json.loads(_template(object_type))
+
+
+@lru_cache(maxsize=None)
+def fields(object_type: str) -> dict[str, dict[str, Any]]:
+    """The type's top-level fields by name (empty for a type the model does not describe)."""
+    schema = model.objects().get(object_type) or {"fields": []}
+    return {f["name"]: f for f in schema["fields"]}
+
+
+def has_field(object_type: str, name: str) -> bool:
+    return name in fields(object_type)
+
+
+def expandable_targets(object_type: str, name: str) -> list[str] | None:
+    """The types a field can be expanded to, or ``None`` if it is not expandable."""
+    field = fields(object_type).get(name)
+    if field is None:
+        return None
+    targets = field.get("expandable")
+    if targets is None and field.get("type") == "array":
+        targets = (field.get("items") or {}).get("expandable")
+    return list(targets) if targets else None
+
+
+def known_type(object_type: str) -> bool:
+    return object_type in model.objects()
+
+
+def display_name(object_type: str) -> str:
+    """The name used in ``No such <object>`` messages: the last part of the type."""
+    return object_type.rsplit(".", 1)[-1]
