@@ -147,6 +147,11 @@ def execute(req, returns: str, object_type: str | None, opts: GlobalOptions, env
     try:
         with client:
             if returns in ("list", "search") and (opts.all or opts.max_items):
+                if "limit" not in req.params:  # full pages: fewer round trips than the API's 10
+                    from dataclasses import replace
+
+                    limit = min(100, opts.max_items) if opts.max_items else 100
+                    req = replace(req, params={**req.params, "limit": limit})
                 pager = client.paginate(req, max_items=opts.max_items)
                 renderer.stream(pager)
             elif returns == "binary":
@@ -164,7 +169,7 @@ def execute(req, returns: str, object_type: str | None, opts: GlobalOptions, env
                     renderer.object(body)
         return 0
     except StripeError as err:
-        render_error(env, fmt, err)
+        render_error(env, error_format(opts, fmt), err)
         if pager is not None:
             render_resume_hint(env, getattr(pager, "cursor", None))
         return err.exit_code
@@ -173,6 +178,13 @@ def execute(req, returns: str, object_type: str | None, opts: GlobalOptions, env
         if pager is not None:
             render_resume_hint(env, getattr(pager, "cursor", None))
         return 130
+
+
+def error_format(opts: GlobalOptions, fmt: str) -> str:
+    """Errors are JSON on stderr only when JSON output was asked for (-o or STRIPECLI_OUTPUT);
+    the pipe default stays one readable line, so ``stripecli ... | jq`` shows a plain error."""
+    chosen = opts.output or os.environ.get("STRIPECLI_OUTPUT")
+    return fmt if chosen else "table"
 
 
 def _with_version(req, version: str):

@@ -13,6 +13,8 @@ OUTPUT = """Output formats (-o/--output, STRIPECLI_OUTPUT):
   csv    a header row, then one row per object (raw values)
   id     one id per line, for xargs
 --fields a,b.c picks the columns of table, csv and jsonl. Data goes to stdout; errors, progress and hints to stderr.
+Errors are one line (error: MESSAGE (CODE, param PARAM) [REQUEST_ID]); with -o json or -o jsonl chosen
+explicitly (flag or STRIPECLI_OUTPUT) they are Stripe's error object as JSON, on stderr.
 Colour only on a terminal; NO_COLOR or --no-color turn it off."""
 
 TIMESTAMPS = """Timestamp flags (--created, --frozen-time, --effective-at, ...) take:
