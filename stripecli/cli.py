@@ -19,7 +19,9 @@ from stripecli import __version__
 HAND_WRITTEN: dict[str, tuple[str, str]] = {
     "request": ("stripecli.commands.request", "Send any API request: stripecli request GET /v1/balance."),
     "help": ("stripecli.commands.help", "Help topics: exit-codes, output, timestamps."),
+    "emulator": ("stripecli.commands.emulator", "Run, serve or reset the local Stripe emulator."),
     "auth": ("stripecli.commands.auth", "Log in, list and switch profiles (keys in the OS keyring)."),
+    "completion": ("stripecli.commands.completion", "Shell completion scripts: show or install for bash, zsh, fish, PowerShell."),
 }
 
 ROOT_HELP = """Operate a Stripe account from the shell.
@@ -128,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result: Any = command.main(args=argv, prog_name="stripecli", standalone_mode=False)
     except click.UsageError as exc:
-        sys.stderr.write(f"error: {usage_message(exc)}\n")
+        from stripecli.redact import redact
+
+        sys.stderr.write(redact(f"error: {usage_message(exc)}") + "\n")
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -142,9 +146,11 @@ def main(argv: list[str] | None = None) -> int:
 
             sys.stderr.write(f"error: unexpected {type(exc).__name__}: {redact(str(exc))}\n")
             return 1
+        from stripecli.redact import redact
+
         message = getattr(exc, "message", None) or str(exc)
         one_line = getattr(exc, "one_line", None)
-        sys.stderr.write(f"error: {one_line() if callable(one_line) else message}\n")
+        sys.stderr.write(redact(f"error: {one_line() if callable(one_line) else message}") + "\n")
         return int(code)
     return result if isinstance(result, int) else 0
 

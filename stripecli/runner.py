@@ -132,6 +132,12 @@ def execute(req, returns: str, object_type: str | None, opts: GlobalOptions, env
     if opts.stripe_version:
         req = _with_version(req, opts.stripe_version)
     client = StripeClient(config)
+    paging = returns in ("list", "search") and bool(opts.all or opts.max_items)
+    if paging and "limit" not in req.params:  # full pages: fewer round trips than the API's 10
+        from dataclasses import replace
+
+        limit = min(100, opts.max_items) if opts.max_items else 100
+        req = replace(req, params={**req.params, "limit": limit})
     if opts.dry_run:
         prepared = client.prepare(req)
         env.stdout.write(prepared.to_curl(mask_key(config.api_key) if config.api_key else "$STRIPE_API_KEY") + "\n")
@@ -146,12 +152,7 @@ def execute(req, returns: str, object_type: str | None, opts: GlobalOptions, env
     pager = None
     try:
         with client:
-            if returns in ("list", "search") and (opts.all or opts.max_items):
-                if "limit" not in req.params:  # full pages: fewer round trips than the API's 10
-                    from dataclasses import replace
-
-                    limit = min(100, opts.max_items) if opts.max_items else 100
-                    req = replace(req, params={**req.params, "limit": limit})
+            if paging:
                 pager = client.paginate(req, max_items=opts.max_items)
                 renderer.stream(pager)
             elif returns == "binary":
@@ -169,7 +170,7 @@ def execute(req, returns: str, object_type: str | None, opts: GlobalOptions, env
                     renderer.object(body)
         return 0
     except StripeError as err:
-        render_error(env, error_format(opts, fmt), err)
+        render_error(env, error_format(opts, fmt), err, *([config.api_key] if config.api_key else []))
         if pager is not None:
             render_resume_hint(env, getattr(pager, "cursor", None))
         return err.exit_code

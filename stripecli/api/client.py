@@ -11,7 +11,7 @@ in [0.5, 1.0], never below 0.5 s. A POST keeps one Idempotency-Key across all of
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator
 
 from stripecli.api.errors import (
@@ -53,7 +53,7 @@ class ClientConfig:
     ``httpx.BaseTransport`` (the in-process emulator, tests). ``sleep`` is called between retries.
     """
 
-    api_key: str | None
+    api_key: str | None = field(repr=False)
     api_base: str | None = None
     stripe_version: str = ""
     stripe_account: str | None = None

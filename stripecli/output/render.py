@@ -693,19 +693,22 @@ def _error_body(err: Any) -> dict:
     return {"error": error}
 
 
-def render_error(env: Environment, fmt: str | None, err: Any) -> None:
+def render_error(env: Environment, fmt: str | None, err: Any, *keys: str) -> None:
     """An error on stderr (never stdout): ``error: <one line>``, or with json/jsonl the error
     object as JSON (Stripe's own body when the error carries one). Duck-typed: uses
     ``one_line()``, ``message``, ``type``, ``code``, ``param``, ``request_id``, ``json_body``
-    when present."""
+    when present. Secret keys (``keys``, and anything shaped like one) are masked: an API or a
+    proxy that echoes the key back must not put it on the screen."""
+    from stripecli.redact import redact
+
     if fmt in ("json", "jsonl"):
         body = _error_body(err)
         text = dump_json(body) if fmt == "json" else dump_json_line(body)
-        env.stderr.write(text + "\n")
+        env.stderr.write(redact(text, *keys) + "\n")
     else:
         one_line = getattr(err, "one_line", None)
         line = one_line() if callable(one_line) else (str(err) or type(err).__name__)
-        line = " ".join(str(line).split("\n")).strip()
+        line = redact(" ".join(str(line).split("\n")).strip(), *keys)
         env.stderr.write(f"{_paint(env, 'error:', '1;31')} {line}\n")
     env.stderr.flush()
 

@@ -41,7 +41,6 @@ def no_sleep(monkeypatch):
     import stripecli.api.client as client
 
     delays: list[float] = []
-    monkeypatch.setattr(client.time, "sleep", delays.append)
     real_init = client.ClientConfig.__init__
 
     def init(self, *a, **kw):
@@ -226,13 +225,15 @@ def test_interrupt_exits_130_with_whole_lines_and_the_resume_cursor(tmp_path):
         env = dict(os.environ, STRIPE_API_KEY=KEY, STRIPE_API_BASE=server.url)
         proc = subprocess.Popen([sys.executable, "-m", "stripecli", *LIST, "--all", "-o", "jsonl"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        first = [proc.stdout.readline() for _ in range(4)]  # two pages written: Ctrl-C now
         deadline = time.monotonic() + 20
         while len(server.requests) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(0.2)
+        time.sleep(0.3)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
-    assert proc.returncode == 130
+        rest, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    out = "".join(first) + rest
     assert [json.loads(line)["id"] for line in out.splitlines()] == ["cbtxn_000", "cbtxn_001", "cbtxn_002", "cbtxn_003"]
     assert "resume with --starting-after cbtxn_003" in err
     assert "Traceback" not in err
