@@ -16,6 +16,9 @@ from stripecli import model
 
 CTX = {"help_option_names": ["-h", "--help"]}
 
+# Hand-written commands that extend a generated group: module with ``extend(group)``.
+EXTENSIONS = {"test-clocks": "stripecli.commands.test_clocks"}
+
 
 def _mark(info: dict) -> str:
     for flag, label in (("legacy", "[legacy] "), ("preview", "[preview] "), ("test_helper_only", "[test mode only] ")):
@@ -74,6 +77,10 @@ class ModelGroup(TyperGroup):
         if self.info.get("flatten"):
             res = self.info["flatten"]
             self.flat = ResourceGroup(group, res, self.info["resources"][res])
+        if group in EXTENSIONS:
+            import importlib
+
+            importlib.import_module(EXTENSIONS[group]).extend(self)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         extra = sorted(self.commands)

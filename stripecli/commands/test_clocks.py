@@ -1,0 +1,266 @@
+"""Test clocks by hand: ``advance`` by an offset or to a time (and wait), ``show`` what is on a clock.
+
+These extend the generated ``test-clocks`` group (``create``, ``get``, ``list``, ``delete`` come
+from the model as they are; ``advance`` replaces the generated one and keeps its
+``--frozen-time``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+import click
+from typer.core import TyperOption
+
+from stripecli.errors import CliError, UsageError
+from stripecli.surface.build import ModelCommand, _PathArgument, escape
+from stripecli.surface.common import GlobalOptions, global_options
+from stripecli.surface.values import TIMESTAMP_HELP, format_timestamp, parse_timestamp
+
+CLOCKS = "/v1/test_helpers/test_clocks"
+TWO_YEARS_MONTHS = 24
+WAIT_TIMEOUT = 300.0
+MAX_POLL_INTERVAL = 2.0
+EXIT_WAIT_TIMEOUT = 8
+
+_BY = re.compile(r"^\+?(\d+)(s|m|h|d|w|mo|y)$")
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def add_months(ts: int, months: int) -> int:
+    """Calendar months in UTC, clamped to the month's end: Jan 31 + 1 month = Feb 28 (or 29)."""
+    import calendar
+
+    dt = datetime.fromtimestamp(ts, tz=timezone.utc)
+    total = dt.month - 1 + months
+    year, month = dt.year + total // 12, total % 12 + 1
+    day = min(dt.day, calendar.monthrange(year, month)[1])
+    return int(dt.replace(year=year, month=month, day=day).timestamp())
+
+
+def advance_by(frozen_time: int, text: str) -> int:
+    """``30d``, ``2w``, ``12h``, ``1mo`` (calendar months), ``1y`` from the clock's frozen time."""
+    m = _BY.match(text.strip())
+    if not m:
+        raise UsageError(f"invalid value for --by: '{text}' is not an offset such as 30d, 2w, 12h, 1mo or 1y")
+    n, unit = int(m.group(1)), m.group(2)
+    if n == 0:
+        raise UsageError("invalid value for --by: the offset must be more than zero")
+    if unit == "mo":
+        return add_months(frozen_time, n)
+    if unit == "y":
+        return add_months(frozen_time, 12 * n)
+    return frozen_time + n * _UNIT[unit]
+
+
+def check_target(frozen_time: int, target: int) -> None:
+    """Stripe's rule, checked before sending: after the frozen time, at most two years ahead."""
+    now_s, target_s = format_timestamp(frozen_time), format_timestamp(target)
+    if target <= frozen_time:
+        raise UsageError(f"the target {target_s} is not after the clock's frozen time {now_s}")
+    limit = add_months(frozen_time, TWO_YEARS_MONTHS)
+    if target > limit:
+        raise UsageError(f"the target {target_s} is more than two years after the clock's frozen time {now_s} "
+                         f"(latest: {format_timestamp(limit)})")
+
+
+# ----------------------------------------------------------------------------- advance
+
+
+def _advance(**kwargs: Any) -> int:
+    from stripecli.api.client import StripeClient
+    from stripecli.api.errors import StripeError
+    from stripecli.api.request import ApiRequest
+    from stripecli.output.render import Renderer, render_error
+    from stripecli.redact import mask_key
+    from stripecli.runner import client_config, error_format, output_setup
+
+    clock_id: str = kwargs.pop("clock")
+    to, by, frozen = kwargs.pop("to"), kwargs.pop("by"), kwargs.pop("frozen_time")
+    wait, wait_timeout = kwargs.pop("wait"), kwargs.pop("wait_timeout")
+    opts = GlobalOptions.pop_from(kwargs)
+    given = [name for name, value in (("--to", to), ("--by", by), ("--frozen-time", frozen)) if value]
+    if not given:
+        raise UsageError("give the target: --to TIME or --by OFFSET (for example --by 1mo)")
+    if len(given) > 1:
+        raise UsageError(f"give only one of {', '.join(given)}")
+    target: int | None = None
+    if to or frozen:
+        flag, text = ("--to", to) if to else ("--frozen-time", frozen)
+        try:
+            target = parse_timestamp(text)
+        except ValueError:
+            raise UsageError(f"invalid value for {flag}: '{text}' is not a time: use {TIMESTAMP_HELP}") from None
+    env, fmt = output_setup(opts)
+    creds, config = client_config(opts, env)
+    quoted = _quote(clock_id)
+    if opts.dry_run and by:
+        raise UsageError("--by counts from the clock's frozen time, which --dry-run does not read: use --to TIME")
+    try:
+        with StripeClient(config) as client:
+            # The clock's frozen time is read first: --by counts from it, and both --to and
+            # --by are checked against Stripe's rules before anything is changed. --dry-run
+            # sends nothing at all, so it shows the request without those checks.
+            if not opts.dry_run:
+                current = client.send(ApiRequest("GET", f"{CLOCKS}/{quoted}"))
+                if by:
+                    target = advance_by(int(current["frozen_time"]), by)
+                assert target is not None
+                check_target(int(current["frozen_time"]), target)
+            assert target is not None
+            params: dict[str, Any] = {"frozen_time": target}
+            if opts.data:
+                from stripecli.runner import build_params
+
+                params.update(build_params({"params": []}, [], [], opts))
+            req = ApiRequest("POST", f"{CLOCKS}/{quoted}/advance", params)
+            if opts.dry_run:
+                env.stdout.write(client.prepare(req).to_curl(mask_key(config.api_key) if config.api_key else None) + "\n")
+                return 0
+            from stripecli.credentials import confirm_live
+
+            confirm_live(creds, req, opts, env)
+            clock = client.send(req)
+            renderer = Renderer(env, fmt, _fields(opts), "test_helpers.test_clock")
+            if not wait:
+                renderer.object(clock)
+                return 0
+            return _wait(client, clock, target, wait_timeout, env, fmt, renderer, opts)
+    except StripeError as err:
+        render_error(env, error_format(opts, fmt), err)
+        return err.exit_code
+
+
+def _wait(client, clock: dict, target: int, timeout: float, env, fmt: str, renderer, opts) -> int:
+    from stripecli.api.request import ApiRequest
+    from stripecli.output.progress import ClockWait
+
+    started = time.monotonic()
+    interval = 0.25
+    display = ClockWait(env, clock["id"], target)
+    try:
+        while True:
+            status = clock.get("status")
+            display.update(clock, time.monotonic() - started)
+            if status == "ready" and int(clock.get("frozen_time", 0)) >= target:
+                break
+            if status == "internal_failure":
+                display.close()
+                raise CliError(f"test clock {clock['id']} failed to advance (status internal_failure): "
+                               "Stripe could not advance it; create a new clock", exit_code=1)
+            if time.monotonic() - started >= timeout:
+                display.close()
+                renderer.object(clock)
+                env.stderr.write(f"error: test clock {clock['id']} is still {status} after {timeout:g}s "
+                                 f"(target {format_timestamp(target)}); its last state is on stdout\n")
+                return EXIT_WAIT_TIMEOUT
+            time.sleep(min(interval, max(0.0, timeout - (time.monotonic() - started))))
+            interval = min(interval * 1.5, MAX_POLL_INTERVAL)
+            clock = client.send(ApiRequest("GET", f"{CLOCKS}/{_quote(clock['id'])}"))
+    finally:
+        display.close()
+    renderer.object(clock)
+    return 0
+
+
+def _fields(opts: GlobalOptions) -> list[str] | None:
+    return [f.strip() for f in opts.fields.split(",") if f.strip()] if opts.fields else None
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote_plus
+
+    if not value:
+        raise UsageError("CLOCK must not be empty")
+    return quote_plus(value)
+
+
+def _timeout_type() -> click.ParamType:
+    return click.FloatRange(min=0, min_open=True)
+
+
+def advance_command() -> click.Command:
+    options = [o for o in global_options(paging=False, post=True, data=True) if o.name != "g_timeout"]
+    return ModelCommand(
+        name="advance",
+        params=[
+            _PathArgument("clock", "CLOCK", "The test clock (clock_...)."),
+            TyperOption(param_decls=["--to", "to"], metavar="TIME", rich_help_panel="Parameters",
+                        help=f"Advance to this time: {TIMESTAMP_HELP}."),
+            TyperOption(param_decls=["--by", "by"], metavar="OFFSET", rich_help_panel="Parameters",
+                        help="Advance by an offset from the clock's frozen time: 30d, 2w, 12h, 90m, 1mo "
+                             "(calendar months; Jan 31 + 1mo = Feb 28/29), 1y."),
+            TyperOption(param_decls=["--frozen-time", "frozen_time"], metavar="TIME", rich_help_panel="Parameters",
+                        help="The API's name for --to."),
+            TyperOption(param_decls=["--wait", "wait"], is_flag=True, rich_help_panel="Parameters",
+                        help="Poll until the clock is ready, then print it (progress on stderr when it is a terminal)."),
+            TyperOption(param_decls=["--timeout", "wait_timeout"], type=_timeout_type(), default=WAIT_TIMEOUT,
+                        metavar="SECONDS", rich_help_panel="Parameters",
+                        help="With --wait: give up after this many seconds (default 300) and exit 8."),
+            *options,
+        ],
+        callback=_advance,
+        help="Advance a test clock to a time, or by an offset from its frozen time; --wait until it is ready.\n\n"
+             "The target must be after the clock's frozen time and at most two years ahead: both are checked "
+             "before anything is sent. The clock is read first (GET) to know its frozen time.\n\n"
+             "POST /v1/test_helpers/test_clocks/{test_clock}/advance",
+        short_help=escape("[test mode only] Advance a clock --to TIME or --by 1mo, optionally --wait for ready."),
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
+    )
+
+
+# ----------------------------------------------------------------------------- show
+
+
+def _show(**kwargs: Any) -> int:
+    from stripecli.api.client import StripeClient
+    from stripecli.api.errors import StripeError
+    from stripecli.api.request import ApiRequest
+    from stripecli.output.clocks import render_clock_overview
+    from stripecli.output.render import render_error
+    from stripecli.runner import client_config, error_format, output_setup
+
+    clock_id: str = kwargs.pop("clock")
+    opts = GlobalOptions.pop_from(kwargs)
+    env, fmt = output_setup(opts)
+    _, config = client_config(opts, env)
+    try:
+        with StripeClient(config) as client:
+            clock = client.send(ApiRequest("GET", f"{CLOCKS}/{_quote(clock_id)}"))
+            customers = []
+            for page in client.paginate(ApiRequest("GET", "/v1/customers", {"test_clock": clock["id"], "limit": 100})):
+                for customer in page:
+                    subs = []
+                    req = ApiRequest("GET", "/v1/subscriptions", {"customer": customer["id"], "status": "all", "limit": 100})
+                    for sub_page in client.paginate(req):
+                        subs.extend(sub_page)
+                    customers.append({**customer, "subscriptions": subs})
+    except StripeError as err:
+        render_error(env, error_format(opts, fmt), err)
+        return err.exit_code
+    render_clock_overview(env, fmt, clock, customers)
+    return 0
+
+
+def show_command() -> click.Command:
+    options = [o for o in global_options(paging=False, post=False, data=False)
+               if o.name not in ("g_dry_run", "g_fields")]
+    return ModelCommand(
+        name="show",
+        params=[_PathArgument("clock", "CLOCK", "The test clock (clock_...)."), *options],
+        callback=_show,
+        help="A test clock with the customers on it and their subscriptions (status, current period), "
+             "to see what an advance did.\n\nGET /v1/test_helpers/test_clocks/{test_clock}, "
+             "GET /v1/customers?test_clock=..., GET /v1/subscriptions?customer=...",
+        short_help=escape("[test mode only] The clock, its customers and their subscriptions."),
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
+    )
+
+
+def extend(group: click.Group) -> None:
+    """Called by the surface when the test-clocks group is built."""
+    group.commands["advance"] = advance_command()
+    group.commands["show"] = show_command()
