@@ -53,7 +53,6 @@ FILES = {
     "powershell": "stripecli.ps1",
 }
 PACKAGE_DIR = ROOT / "stripecli" / "completions"
-REPO_DIR = ROOT / "completions"
 
 ROOT_KEY = "."
 HELP_TOKENS = ["-h", "--help"]
@@ -1118,7 +1117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="write the scripts into this directory only")
     args = parser.parse_args(argv)
-    dirs = [args.out] if args.out else [PACKAGE_DIR, REPO_DIR]
+    dirs = [args.out] if args.out else [PACKAGE_DIR]  # completions/ at the repo root links here
     for path in write(dirs):
         print(f"wrote {os.path.relpath(path)} ({path.stat().st_size:,} bytes)")
     return 0

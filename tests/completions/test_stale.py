@@ -19,7 +19,8 @@ def test_committed_scripts_match_the_generator(tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)
     hint = "stale: run python tools/gen_completions.py"
-    for where in (ROOT / "stripecli" / "completions", ROOT / "completions"):
+    assert (ROOT / "completions").resolve() == (ROOT / "stripecli" / "completions").resolve()
+    for where in (ROOT / "stripecli" / "completions",):
         for name in FILES:
             committed = where / name
             assert committed.exists(), f"{committed} is missing ({hint})"
