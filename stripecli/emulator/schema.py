@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from functools import lru_cache
 from typing import Any
 
@@ -35,15 +34,16 @@ def _prefix_table() -> tuple[dict[str, str], frozenset[str]]:
 
 
 def prefix(object_type: str) -> str:
-    """``cus_`` for ``customer``; for types not in the table, initials of the last name part
-    (``radar.value_list`` -> ``vl_``) so that ids still say what they are."""
+    """``cus_`` for ``customer``; for types not in the table, the last part of the name when it is
+    one word (``balance`` -> ``balance_``), else its initials (``billing.meter_event_summary`` ->
+    ``mes_``), so that ids still say what they are."""
     known = _prefix_table()[0].get(object_type)
     if known:
         return known
     last = object_type.rsplit(".", 1)[-1]
     parts = [p for p in last.split("_") if p]
     if len(parts) == 1:
-        return parts[0][:6] + "_"
+        return parts[0] + "_"
     return "".join(p[0] for p in parts) + "_"
 
 
@@ -51,8 +51,13 @@ def accepts_given_id(object_type: str) -> bool:
     return object_type in _prefix_table()[1]
 
 
+# random bytes -> base62 characters in one C call (the modulo bias of 256 % 62 does not matter
+# for ids that only need to be unique)
+_TABLE = bytes((_ALPHABET[b % 62]).encode("ascii")[0] for b in range(256))
+
+
 def random_token(length: int = 24) -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    return os.urandom(length).translate(_TABLE).decode("ascii")
 
 
 def new_id(object_type: str) -> str:
@@ -60,6 +65,8 @@ def new_id(object_type: str) -> str:
 
 
 def _default(field: dict[str, Any]) -> Any:
+    if field.get("name") == "metadata" and field.get("map"):
+        return {}  # Stripe answers metadata as a hash, even where the SDK types it optional
     if field.get("nullable"):
         return None
     kind = field.get("type")

@@ -1,0 +1,215 @@
+"""The request handler: one function from an HTTP request to an HTTP response, independent of any
+server. ``transport`` (in-process, for ``--local``) and ``server`` (``emulator serve``) adapt it.
+
+    emulator = Emulator(data_dir)
+    status, headers, body = emulator.handle("POST", "/v1/customers", "", {"Authorization": ...}, b"email=a@b.c")
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import threading
+import traceback
+from typing import Any, Iterable, Mapping
+from urllib.parse import parse_qsl
+
+from stripecli.emulator import behaviours, operations, routes, schema
+from stripecli.emulator.context import Context
+from stripecli.emulator.errors import EmulatorError, unauthorized
+from stripecli.emulator.forms import parse_form, parse_query
+from stripecli.emulator.store import Store
+from stripecli.emulator.validate import validate
+
+Headers = list[tuple[str, str]]
+
+DEFAULT_ADVANCE_SECONDS = 1.0
+
+
+def advance_seconds_from_env() -> float:
+    raw = os.environ.get("STRIPECLI_EMULATOR_ADVANCE_SECONDS")
+    if raw is None or raw.strip() == "":
+        return DEFAULT_ADVANCE_SECONDS
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        return DEFAULT_ADVANCE_SECONDS
+
+
+def _lower_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+    items = headers.items() if hasattr(headers, "items") else headers
+    return {str(k).lower(): str(v) for k, v in items}
+
+
+def api_key_of(headers: dict[str, str]) -> str | None:
+    """The key from ``Authorization: Bearer <key>`` or basic auth with the key as user name."""
+    auth = headers.get("authorization", "").strip()
+    if not auth:
+        return None
+    scheme, _, value = auth.partition(" ")
+    scheme = scheme.lower()
+    value = value.strip()
+    if scheme == "bearer":
+        return value or None
+    if scheme == "basic":
+        try:
+            decoded = base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return ""
+        return decoded.split(":", 1)[0]
+    return ""
+
+
+def _masked(key: str) -> str:
+    if len(key) <= 12:
+        return key[:3] + "*" * max(0, len(key) - 3)
+    return key[:8] + "*" * (len(key) - 12) + key[-4:]
+
+
+def authenticate(headers: dict[str, str]) -> str:
+    key = api_key_of(headers)
+    if key is None:
+        raise unauthorized(
+            "You did not provide an API key. You need to provide your API key in the Authorization header, using "
+            "Bearer auth (e.g. 'Authorization: Bearer sk_test_...'), or as the user name of basic auth "
+            "(curl -u sk_test_...:).")
+    if key.startswith(("sk_live_", "rk_live_", "pk_live_")):
+        raise unauthorized("The stripecli emulator is test mode only: it does not accept live keys (%s). Use a test "
+                           "key such as sk_test_local." % _masked(key))
+    if not key.startswith(("sk_test_", "rk_test_")) or len(key) <= len("sk_test_"):
+        raise unauthorized("Invalid API Key provided: %s" % _masked(key) if key else
+                           "Invalid API Key provided: the Authorization header is malformed.")
+    return key
+
+
+def _fingerprint(method: str, path: str, query_string: str, body: bytes) -> str:
+    pairs = sorted(parse_qsl(query_string, keep_blank_values=True))
+    pairs += sorted(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    digest = hashlib.sha256()
+    digest.update(("%s %s\n" % (method, path)).encode())
+    digest.update(json.dumps(pairs).encode())
+    return digest.hexdigest()
+
+
+class Emulator:
+    """A Stripe-compatible API over one data directory."""
+
+    def __init__(self, data_dir: str | None = None, *, advance_seconds: float | None = None) -> None:
+        self.store = Store(data_dir)
+        self.advance_seconds = advance_seconds_from_env() if advance_seconds is None else float(advance_seconds)
+        routes.table()  # build the route table now rather than on the first request
+
+    @property
+    def data_dir(self) -> str:
+        return self.store.data_dir
+
+    def handle(self, method: str, path: str, query_string: str, headers: Mapping[str, str] | Iterable[tuple[str, str]],
+               body: bytes) -> tuple[int, Headers, bytes]:
+        method = method.upper()
+        h = _lower_headers(headers)
+        request_id = "req_" + schema.random_token(14)
+        out: Headers = [("Request-Id", request_id), ("Content-Type", "application/json")]
+        version = h.get("stripe-version")
+        if version:
+            out.append(("Stripe-Version", version))
+        pretty = h.get("user-agent", "").startswith("curl/")
+        try:
+            key = authenticate(h)
+            status, payload, extra = self._dispatch(method, path, query_string or "", h, body or b"", key, request_id,
+                                                    pretty)
+        except EmulatorError as err:
+            status, payload, extra = err.status, err.body(request_id), list(err.headers.items())
+            if status == 401:
+                extra.append(("WWW-Authenticate", 'Bearer realm="Stripe"'))
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            # another process held the database past busy_timeout: Stripe's answer to a lock
+            # conflict is 409 lock_timeout, which clients (the CLI, stripe-python) retry
+            err = EmulatorError(409, "This object cannot be accessed right now because another API request or "
+                                     "process is using it. Retry the request.", code="lock_timeout")
+            status, payload, extra = 409, err.body(request_id), [("Stripe-Should-Retry", "true")]
+        except Exception as exc:  # noqa: BLE001 - one failure is one 500, the server keeps serving
+            traceback.print_exc(file=sys.stderr)
+            err = EmulatorError(500, "The emulator failed on this request: %s: %s" % (type(exc).__name__, exc),
+                                type="api_error")
+            status, payload, extra = 500, err.body(request_id), [("Stripe-Should-Retry", "false")]
+        out.extend(extra)
+        if isinstance(payload, bytes):
+            return status, out, payload
+        return status, out, _encode(payload, pretty)
+
+    # -- dispatch ---------------------------------------------------------------------------
+
+    def _dispatch(self, method: str, path: str, query_string: str, h: dict[str, str], body: bytes, key: str,
+                  request_id: str, pretty: bool) -> tuple[int, Any, Headers]:
+        found = routes.match(method, path)
+        if found is None:
+            raise EmulatorError(404, "Unrecognized request URL (%s: %s). The emulator serves the endpoints of Stripe "
+                                     "API %s; see https://stripe.com/docs/api." % (method, path, _api_version()))
+        route, values = found
+        raw = parse_query(query_string)
+        if body and "json" not in h.get("content-type", ""):
+            parse_form(body, raw)
+        params = validate(route.op.get("params", []), raw)
+        ctx = Context(self.store, route, values, params, advance_seconds=self.advance_seconds, request_id=request_id)
+        behaviours.settle(ctx)
+        if route.kind in operations.READ_KINDS:
+            if route.kind in ("list", "search"):  # several queries: one snapshot
+                with self.store.read():
+                    return 200, operations.run(ctx), []
+            return 200, operations.run(ctx), []
+        idempotency_key = h.get("idempotency-key") if method == "POST" else None
+        if not idempotency_key:
+            with self.store.write():
+                return 200, operations.run(ctx), []
+        fingerprint = _fingerprint(method, path, query_string, body)
+        with self.store.write():
+            stored = self.store.idempotent(idempotency_key)
+            if stored is not None:
+                if stored[0] != fingerprint:
+                    raise EmulatorError(
+                        400,
+                        "Keys for idempotent requests can only be used with the same parameters they were first used "
+                        "with. Try using a key other than '%s' if you meant to execute a different request."
+                        % idempotency_key,
+                        type="idempotency_error")
+                return stored[1], stored[2], [("Idempotent-Replayed", "true"), ("Idempotency-Key", idempotency_key)]
+            result = operations.run(ctx)
+            encoded = _encode(result, pretty)
+            self.store.remember(idempotency_key, fingerprint, 200, encoded)
+        return 200, encoded, [("Idempotency-Key", idempotency_key)]
+
+
+def _api_version() -> str:
+    from stripecli.model import api_version
+
+    return api_version()
+
+
+def _encode(payload: Any, pretty: bool) -> bytes:
+    if pretty:
+        return (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+_EMULATORS: dict[str, Emulator] = {}
+_LOCK = threading.Lock()
+
+
+def emulator_for(data_dir: str | None = None) -> Emulator:
+    """One shared ``Emulator`` per data directory in a process."""
+    from stripecli.emulator.store import default_data_dir
+
+    path = os.path.abspath(data_dir or default_data_dir())
+    with _LOCK:
+        emulator = _EMULATORS.get(path)
+        if emulator is None:
+            emulator = Emulator(path)
+            _EMULATORS[path] = emulator
+        return emulator

@@ -1,0 +1,315 @@
+"""The emulator's state: one SQLite database per data directory (stdlib ``sqlite3``).
+
+Objects are JSON text in one table keyed by id, with columns for what lists need: the type, the
+parent (the customer of a tax id created under ``/v1/customers/{customer}/tax_ids``), ``created``
+and a sequence number. Lists run newest first on the ``(type, created, seq)`` index, and cursors
+(``starting_after``/``ending_before``) are ``(created, seq)`` pairs, so a page costs the same at
+the start or the end of a list of any length.
+
+Several processes may share a database (two ``emulator serve``, or ``--local`` next to a
+server): the journal is WAL, so readers never wait for the writer; every request that writes is
+one ``BEGIN IMMEDIATE`` transaction, taken in turn thanks to ``busy_timeout``.
+
+Durability: ``synchronous=NORMAL`` in WAL mode writes each commit to the WAL file before the
+commit returns, so a committed (acknowledged) write survives the process being killed, even with
+SIGKILL: the data is in the operating system's page cache and reaches the disk without the
+process. Only an operating-system crash or power loss can lose the last commits (never corrupt
+the file); set ``STRIPECLI_EMULATOR_SYNCHRONOUS=FULL`` to fsync every commit against that too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
+
+DB_NAME = "emulator.sqlite3"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    id      TEXT NOT NULL UNIQUE,
+    type    TEXT NOT NULL,
+    parent  TEXT,
+    created INTEGER NOT NULL,
+    data    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS objects_by_type ON objects (type, created, seq);
+CREATE INDEX IF NOT EXISTS objects_by_parent ON objects (parent, type, created, seq) WHERE parent IS NOT NULL;
+CREATE TABLE IF NOT EXISTS idempotency (
+    key         TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    status      INTEGER NOT NULL,
+    body        BLOB NOT NULL,
+    created     REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS advances (
+    clock    TEXT PRIMARY KEY,
+    target   INTEGER NOT NULL,
+    ready_at REAL NOT NULL
+);
+"""
+
+IDEMPOTENCY_TTL = 24 * 3600
+
+
+def default_data_dir() -> str:
+    """``STRIPECLI_DATA_DIR``, else the platform's user data directory for stripecli."""
+    env = os.environ.get("STRIPECLI_DATA_DIR")
+    if env:
+        return env
+    import platformdirs
+
+    return platformdirs.user_data_dir("stripecli")
+
+
+def database_path(data_dir: str | None = None) -> str:
+    return os.path.join(data_dir or default_data_dir(), DB_NAME)
+
+
+class Row:
+    """One stored object: its JSON and the columns lists sort and filter on."""
+
+    __slots__ = ("seq", "id", "type", "parent", "created", "data")
+
+    def __init__(self, seq: int, id: str, type: str, parent: str | None, created: int, data: dict[str, Any]):
+        self.seq = seq
+        self.id = id
+        self.type = type
+        self.parent = parent
+        self.created = created
+        self.data = data
+
+
+def _row(t: tuple) -> Row:
+    return Row(t[0], t[1], t[2], t[3], t[4], json.loads(t[5]))
+
+
+class Store:
+    def __init__(self, data_dir: str | None = None) -> None:
+        self.data_dir = os.path.abspath(data_dir or default_data_dir())
+        self.path = os.path.join(self.data_dir, DB_NAME)
+        os.makedirs(self.data_dir, exist_ok=True)
+        self._local = threading.local()
+        self._synchronous = os.environ.get("STRIPECLI_EMULATOR_SYNCHRONOUS", "NORMAL").upper()
+        if self._synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            self._synchronous = "NORMAL"
+        self._init_schema()
+
+    # -- connections ------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        for attempt in range(50):
+            try:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                break
+            except sqlite3.OperationalError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.05)
+        if str(mode).lower() != "wal":  # pragma: no cover - a file system without WAL support
+            raise RuntimeError("cannot use WAL on %s (journal mode %s)" % (self.path, mode))
+        conn.execute("PRAGMA synchronous = %s" % self._synchronous)
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def _init_schema(self) -> None:
+        with self.write() as conn:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for a request that only reads."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    # -- objects ----------------------------------------------------------------------------
+
+    def get(self, object_id: str) -> Row | None:
+        t = self.conn.execute(
+            "SELECT seq, id, type, parent, created, data FROM objects WHERE id = ?", (object_id,)
+        ).fetchone()
+        return _row(t) if t else None
+
+    def position(self, object_id: str) -> tuple[int, int] | None:
+        t = self.conn.execute("SELECT created, seq FROM objects WHERE id = ?", (object_id,)).fetchone()
+        return (t[0], t[1]) if t else None
+
+    def exists(self, object_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM objects WHERE id = ?", (object_id,)).fetchone() is not None
+
+    def insert(self, obj: dict[str, Any], *, parent: str | None = None) -> None:
+        self.conn.execute(
+            "INSERT INTO objects (id, type, parent, created, data) VALUES (?, ?, ?, ?, ?)",
+            (obj["id"], obj["object"], parent, int(obj.get("created") or 0), json.dumps(obj, separators=(",", ":"))),
+        )
+
+    def put(self, obj: dict[str, Any]) -> None:
+        """Replace the JSON of an object that exists (its place in lists does not change)."""
+        self.conn.execute("UPDATE objects SET data = ? WHERE id = ?", (json.dumps(obj, separators=(",", ":")), obj["id"]))
+
+    def delete(self, object_id: str) -> None:
+        self.conn.execute("DELETE FROM objects WHERE id = ?", (object_id,))
+
+    def page(
+        self,
+        types: Iterable[str],
+        *,
+        parent: str | None = None,
+        where: list[tuple[str, tuple]] | None = None,
+        limit: int = 10,
+        after: tuple[int, int] | None = None,
+        before: tuple[int, int] | None = None,
+    ) -> tuple[list[Row], bool]:
+        """Up to ``limit`` objects newest first, and whether there are more in that direction.
+
+        ``after`` is the position of ``starting_after`` (older objects follow); ``before`` that of
+        ``ending_before`` (the newer objects right before it, still returned newest first).
+        """
+        types = tuple(types)
+        clauses = ["type = ?" if len(types) == 1 else "type IN (%s)" % ",".join("?" * len(types))]
+        args: list[Any] = list(types)
+        if parent is not None:
+            clauses.append("parent = ?")
+            args.append(parent)
+        for sql, values in where or ():
+            clauses.append(sql)
+            args.extend(values)
+        order = "DESC"
+        if after is not None:
+            clauses.append("(created, seq) < (?, ?)")
+            args.extend(after)
+        elif before is not None:
+            clauses.append("(created, seq) > (?, ?)")
+            args.extend(before)
+            order = "ASC"
+        sql = "SELECT seq, id, type, parent, created, data FROM objects WHERE %s ORDER BY created %s, seq %s LIMIT ?" % (
+            " AND ".join(clauses), order, order)
+        args.append(limit + 1)
+        rows = [_row(t) for t in self.conn.execute(sql, args)]
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if order == "ASC":
+            rows.reverse()
+        return rows, more
+
+    def scan(self, types: Iterable[str], *, parent: str | None = None,
+             where: list[tuple[str, tuple]] | None = None) -> Iterator[Row]:
+        """Every object of the types (newest first), for search and for behaviours."""
+        types = tuple(types)
+        clauses = ["type IN (%s)" % ",".join("?" * len(types))]
+        args: list[Any] = list(types)
+        if parent is not None:
+            clauses.append("parent = ?")
+            args.append(parent)
+        for sql, values in where or ():
+            clauses.append(sql)
+            args.extend(values)
+        sql = "SELECT seq, id, type, parent, created, data FROM objects WHERE %s ORDER BY created DESC, seq DESC" % (
+            " AND ".join(clauses))
+        for t in self.conn.execute(sql, args).fetchall():
+            yield _row(t)
+
+    def children(self, parent: str, types: Iterable[str] | None = None) -> list[Row]:
+        if types is None:
+            rows = self.conn.execute(
+                "SELECT seq, id, type, parent, created, data FROM objects WHERE parent = ? ORDER BY created DESC, seq DESC",
+                (parent,)).fetchall()
+            return [_row(t) for t in rows]
+        return list(self.scan(types, parent=parent))
+
+    def count(self) -> dict[str, int]:
+        return {t: n for t, n in self.conn.execute("SELECT type, COUNT(*) FROM objects GROUP BY type ORDER BY type")}
+
+    # -- idempotency ------------------------------------------------------------------------
+
+    def idempotent(self, key: str) -> tuple[str, int, bytes] | None:
+        t = self.conn.execute(
+            "SELECT fingerprint, status, body, created FROM idempotency WHERE key = ?", (key,)).fetchone()
+        if t is None or t[3] < time.time() - IDEMPOTENCY_TTL:
+            return None
+        return t[0], t[1], bytes(t[2])
+
+    def remember(self, key: str, fingerprint: str, status: int, body: bytes) -> None:
+        now = time.time()
+        self.conn.execute(
+            "INSERT OR REPLACE INTO idempotency (key, fingerprint, status, body, created) VALUES (?, ?, ?, ?, ?)",
+            (key, fingerprint, status, body, now))
+        if int(now * 1000) % 256 == 0:  # now and then, forget keys older than a day
+            self.conn.execute("DELETE FROM idempotency WHERE created < ?", (now - IDEMPOTENCY_TTL,))
+
+    # -- test clock advances ----------------------------------------------------------------
+
+    def due_advances(self, now: float) -> list[tuple[str, int]]:
+        return [(c, t) for c, t in self.conn.execute(
+            "SELECT clock, target FROM advances WHERE ready_at <= ? ORDER BY ready_at", (now,))]
+
+    def has_advances(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM advances LIMIT 1").fetchone() is not None
+
+    def schedule_advance(self, clock: str, target: int, ready_at: float) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO advances (clock, target, ready_at) VALUES (?, ?, ?)",
+                          (clock, target, ready_at))
+
+    def finish_advance(self, clock: str) -> None:
+        self.conn.execute("DELETE FROM advances WHERE clock = ?", (clock,))
+
+    # -- maintenance ------------------------------------------------------------------------
+
+    def reset(self) -> dict[str, int]:
+        """Empty every table; the counts of objects by type that were removed."""
+        with self.write() as conn:
+            counts = self.count()
+            conn.execute("DELETE FROM objects")
+            conn.execute("DELETE FROM idempotency")
+            conn.execute("DELETE FROM advances")
+            conn.execute("DELETE FROM sqlite_sequence WHERE name = 'objects'")
+        return counts
+
+    def integrity(self) -> str:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
