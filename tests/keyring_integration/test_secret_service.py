@@ -131,7 +131,7 @@ def test_a_live_key_is_its_own_item(profile, tmp_path):
     assert _read_item(f"{profile}:test") == KEY
     assert _read_item(f"{profile}:live") == LIVE_KEY
     status = _stripecli(["auth", "status", "--no-verify", "--live", "--profile", profile], env)
-    assert "key: sk_live_...wxyz" in status.stdout
+    assert "key: sk_live_...0123" in status.stdout
     assert _stripecli(["auth", "logout", "--all"], env).returncode == 0
     assert _read_item(f"{profile}:test") is None
     assert _read_item(f"{profile}:live") is None
