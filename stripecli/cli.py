@@ -126,12 +126,12 @@ def usage_message(exc: click.UsageError) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from stripecli.redact import redact
+
     command = typer.main.get_command(app)
     try:
         result: Any = command.main(args=argv, prog_name="stripecli", standalone_mode=False)
     except click.UsageError as exc:
-        from stripecli.redact import redact
-
         sys.stderr.write(redact(f"error: {usage_message(exc)}") + "\n")
         return 2
     except click.exceptions.Exit as exc:
@@ -142,12 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - every failure ends as one line and an exit code
         code = getattr(exc, "exit_code", None)
         if code is None:
-            from stripecli.redact import redact
-
             sys.stderr.write(f"error: unexpected {type(exc).__name__}: {redact(str(exc))}\n")
             return 1
-        from stripecli.redact import redact
-
         message = getattr(exc, "message", None) or str(exc)
         one_line = getattr(exc, "one_line", None)
         sys.stderr.write(redact(f"error: {one_line() if callable(one_line) else message}") + "\n")

@@ -218,6 +218,19 @@ class Data:
     desc: dict[str, str] = field(default_factory=dict)
 
 
+# The lookup tables every script embeds, in order: (name suffix, Data field, how a value is written).
+TABLES = (("children", "children", "joined"), ("hidden", "hidden", "joined"), ("alias", "alias", "str"),
+          ("group_flags", "group_flags", "joined"), ("leaf", "leaf", "str"), ("globals", "globals", "joined"),
+          ("values", "values", "joined"))
+
+
+def tables(data: Data, prefix: str, *, desc: bool = False):
+    """(function or variable name, mapping, value formatter) for each table of ``data``."""
+    rows = TABLES + ((("desc", "desc", "str"),) if desc else ())
+    for suffix, attr, fmt in rows:
+        yield f"{prefix}{suffix}", getattr(data, attr), (_joined if fmt == "joined" else str)
+
+
 def key(path: tuple[str, ...]) -> str:
     return " ".join(path) if path else ROOT_KEY
 
@@ -570,13 +583,8 @@ def render_bash(data: Data) -> str:
     out = [f"# {_header('bash')}",
            "# Load it with 'source stripecli.bash', or install it with 'stripecli completion install --shell bash'.",
            "# Works with bash 3.2 and later; needs no other package.", ""]
-    out += _case_function("_stripecli_children", data.children, _joined)
-    out += _case_function("_stripecli_hidden", data.hidden, _joined)
-    out += _case_function("_stripecli_alias", data.alias, str)
-    out += _case_function("_stripecli_group_flags", data.group_flags, _joined)
-    out += _case_function("_stripecli_leaf", data.leaf, str)
-    out += _case_function("_stripecli_globals", data.globals, _joined)
-    out += _case_function("_stripecli_values", data.values, _joined)
+    for name, mapping, fmt in tables(data, "_stripecli_"):
+        out += _case_function(name, mapping, fmt)
     return "\n".join(out) + "\n" + BASH_DRIVER
 
 
@@ -744,14 +752,8 @@ def render_zsh(data: Data) -> str:
     out = ["#compdef stripecli", f"# {_header('zsh')}",
            "# Install: put it in a directory of $fpath as _stripecli (stripecli completion install --shell zsh),",
            "# or source it after compinit.", ""]
-    out += _zsh_assoc("_stripecli_children", data.children, _joined)
-    out += _zsh_assoc("_stripecli_hidden", data.hidden, _joined)
-    out += _zsh_assoc("_stripecli_alias", data.alias, str)
-    out += _zsh_assoc("_stripecli_group_flags", data.group_flags, _joined)
-    out += _zsh_assoc("_stripecli_leaf", data.leaf, str)
-    out += _zsh_assoc("_stripecli_globals", data.globals, _joined)
-    out += _zsh_assoc("_stripecli_values", data.values, _joined)
-    out += _zsh_assoc("_stripecli_desc", data.desc, str)
+    for name, mapping, fmt in tables(data, "_stripecli_", desc=True):
+        out += _zsh_assoc(name, mapping, fmt)
     return "\n".join(out) + "\n" + ZSH_DRIVER
 
 

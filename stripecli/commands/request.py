@@ -29,8 +29,6 @@ def _run(**kwargs: Any) -> int:
     params = build_params({"params": []}, [], [], opts)
     req = ApiRequest(method=method, path=path, params=params)
     returns = "search" if path.rstrip("/").endswith("/search") else ("list" if method == "GET" else "object")
-    if returns == "list" and not (opts.all or opts.max_items):
-        returns = "list"
     return execute(req, returns, None, opts, env, fmt)
 
 

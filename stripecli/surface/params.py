@@ -17,11 +17,10 @@ accepts.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from stripecli.surface.values import TIMESTAMP_HELP, parse_data_json, parse_timestamp, set_path
+from stripecli.surface.values import TIMESTAMP_HELP, deep_merge, parse_data_json, parse_timestamp, set_path
 
 SCALARS = ("string", "integer", "number", "enum", "timestamp", "boolean")
 MAX_DOT_DEPTH = 3        # --a.b.c
@@ -170,8 +169,6 @@ def collect(specs: list[FlagSpec], values: list[Any]) -> dict[str, Any]:
             for k, v in value:
                 set_path(tree, list(spec.dest) + [k], v)
         elif spec.kind == "json":
-            from stripecli.surface.values import deep_merge
-
             node: Any = tree
             for key in spec.dest[:-1]:
                 node = node.setdefault(key, {})
@@ -212,6 +209,3 @@ def missing_required(params: list[dict], given: dict[str, Any], prefix: str = "-
                         return found
     return None
 
-
-def example_json(p: dict) -> str:
-    return json.dumps({c["name"]: "..." for c in p.get("children", [])[:2]})
