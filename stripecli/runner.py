@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from typing import Any
-from urllib.parse import quote_plus
 
 from stripecli.errors import UsageError
 from stripecli.surface.common import GlobalOptions
@@ -43,17 +42,16 @@ def build_params(op: dict, specs: list, values: list, opts: GlobalOptions) -> di
     return merged
 
 
-def fill_path(template: str, values: list[str]) -> str:
-    """Substitute path params in order, percent-encoded like stripe-python's sanitize_id."""
-    import re
+def fill_path(op: dict, values: list[str]) -> str:
+    """The operation's path with its ids filled in (``stripecli.api.request.fill_path``); an empty
+    or dots-only id is a usage error naming the argument."""
+    from stripecli.api.request import PathError, fill_path as fill
 
-    names = re.findall(r"\{(\w+)\}", template)
-    path = template
-    for name, value in zip(names, values):
-        if value == "":
-            raise UsageError(f"{name.upper()} must not be empty")
-        path = path.replace("{" + name + "}", quote_plus(value), 1)
-    return path
+    names = [pp.get("metavar") or pp["name"].upper() for pp in op.get("path_params", [])]
+    try:
+        return fill(op["path"], values, names)
+    except PathError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def run_operation(op: dict, path_values: list[str], specs: list, values: list, opts: GlobalOptions) -> int:
@@ -63,7 +61,7 @@ def run_operation(op: dict, path_values: list[str], specs: list, values: list, o
     params = build_params(op, specs, values, opts)
     req = ApiRequest(
         method=op["method"],
-        path=fill_path(op["path"], path_values),
+        path=fill_path(op, path_values),
         params=params,
         stripe_version=op.get("stripe_version"),
         base=op.get("base", "api"),

@@ -22,7 +22,7 @@ from stripecli.api.errors import (
     UsageError,
     from_response,
 )
-from stripecli.api.request import METHODS, ApiRequest, PreparedRequest, base_url
+from stripecli.api.request import METHODS, ApiRequest, PathError, PreparedRequest, base_url, check_path
 
 __all__ = [
     "ClientConfig",
@@ -136,6 +136,10 @@ class StripeClient:
         if not req.path.startswith("/"):
             raise UsageError("request path must start with '/': %r" % req.path)
         try:
+            check_path(req.path)
+        except PathError as exc:
+            raise UsageError(str(exc)) from None
+        try:
             url = base_url(req.base, self.config.api_base) + req.path
         except ValueError as exc:
             raise UsageError(str(exc)) from None
@@ -146,6 +150,8 @@ class StripeClient:
             body = encoded
         elif encoded:
             url += ("&" if "?" in url else "?") + encoded
+
+        _check_wire(url)
 
         headers: dict[str, str] = {}
         if self.config.api_key:
@@ -351,6 +357,23 @@ class Paginator:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _check_wire(url: str) -> None:
+    """Refuse a URL that httpx would send differently from how it reads (and how ``--dry-run``
+    prints it): a dot segment resolved away, a character re-encoded. What is shown is what is sent."""
+    from urllib.parse import urlsplit
+
+    import httpx
+
+    parts = urlsplit(url)
+    shown = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+    try:
+        sent = httpx.URL(url).raw_path.decode("ascii")
+    except (httpx.InvalidURL, UnicodeDecodeError) as exc:
+        raise UsageError("cannot send to %s: %s" % (url, exc)) from None
+    if sent != shown:
+        raise UsageError("%s would be sent as %s: percent-encode the path so it goes out as typed" % (shown, sent))
 
 
 def _new_idempotency_key() -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-__all__ = ["ApiRequest", "PreparedRequest", "BASE_URLS", "METHODS", "base_url"]
+__all__ = ["ApiRequest", "PreparedRequest", "BASE_URLS", "METHODS", "base_url", "path_segment", "fill_path",
+           "check_path", "PathError"]
 
 METHODS = ("GET", "POST", "DELETE")
 
@@ -27,6 +28,65 @@ def base_url(base: str, override: str | None = None) -> str:
         return BASE_URLS[base]
     except KeyError:
         raise ValueError("unknown base %r (expected one of %s)" % (base, ", ".join(BASE_URLS))) from None
+
+
+class PathError(ValueError):
+    """A path or path parameter that cannot be sent as typed."""
+
+
+def path_segment(value: str) -> str:
+    """One path parameter as it goes on the wire: every byte of it, percent-encoded.
+
+    Everything but RFC 3986's unreserved characters (letters, digits, ``-._~``) is encoded, so a
+    ``/`` becomes ``%2F``, a ``%`` ``%25`` (``%2e%2e`` reaches the server as those six characters),
+    a space ``%20`` and a non-ASCII character its UTF-8 bytes. stripe-python's ``sanitize_id``
+    uses ``quote_plus`` instead, which turns a space into ``+``: in a path that is a literal plus,
+    so an id would not arrive as typed.
+
+    An empty value, or one made only of dots, is refused: ``.`` and ``..`` are dot segments that
+    HTTP clients (httpx among them) and servers resolve, so ``customers delete ..`` would become
+    ``DELETE /v1``, another object. ``...`` is refused with them because no Stripe id is dots.
+    """
+    if value.strip(".") == "":
+        if value == "":
+            raise PathError("an id cannot be empty")
+        raise PathError(f"'{value}' cannot be an id: only dots, which HTTP resolves to another path")
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+def fill_path(template: str, values: list[str], names: list[str] | None = None) -> str:
+    """``/v1/customers/{customer}`` with each ``{...}`` replaced, in order, by ``path_segment``.
+
+    A refused value raises ``PathError`` naming the parameter (``names[i]`` when given, else the
+    placeholder in upper case)."""
+    import re
+
+    placeholders = re.findall(r"\{(\w+)\}", template)
+    path = template
+    for i, (name, value) in enumerate(zip(placeholders, values)):
+        shown = names[i] if names and i < len(names) else name.upper()
+        try:
+            encoded = path_segment(value)
+        except PathError as exc:
+            raise PathError(f"invalid value for {shown}: {exc}") from None
+        path = path.replace("{" + name + "}", encoded, 1)
+    return path
+
+
+def check_path(path: str) -> None:
+    """A typed path (``stripecli request``): no segment may be, or decode to, ``.`` or ``..``.
+
+    ``/v1/customers/..`` would be resolved to ``/v1`` by the client, and ``%2e%2e`` by some
+    servers, so either would reach another resource than the one typed."""
+    from urllib.parse import unquote
+
+    for segment in path.split("?", 1)[0].split("/"):
+        decoded = unquote(segment)
+        if decoded and decoded.strip(".") == "":
+            raise PathError(f"'{path}' has the segment '{segment}', which HTTP resolves to another path "
+                            "(an id is never only dots)")
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,27 @@ def _run(**kwargs: Any) -> int:
         raise UsageError(f"invalid value for PATH: '{path}' must start with / (for example /v1/balance)")
     if not path.startswith("/v1/") and not path.startswith("/v2/"):
         raise UsageError(f"invalid value for PATH: '{path}' must start with /v1/ or /v2/")
+    path = _as_sent(path)
     env, fmt = output_setup(opts)
     params = build_params({"params": []}, [], [], opts)
     req = ApiRequest(method=method, path=path, params=params)
     returns = "search" if path.rstrip("/").endswith("/search") else ("list" if method == "GET" else "object")
     return execute(req, returns, None, opts, env, fmt)
+
+
+def _as_sent(path: str) -> str:
+    """The typed path as it goes on the wire (and as --dry-run shows it): characters a URL cannot
+    carry (spaces, non-ASCII) percent-encoded, escapes already typed kept; a dot segment refused."""
+    from urllib.parse import quote
+
+    from stripecli.api.request import PathError, check_path
+    from stripecli.errors import UsageError
+
+    try:
+        check_path(path)
+    except PathError as exc:
+        raise UsageError(f"invalid value for PATH: {exc}") from None
+    return quote(path, safe="/%?=&+,;:@!$'()*-._~")
 
 
 command = ModelCommand(

@@ -171,11 +171,12 @@ def _fields(opts: GlobalOptions) -> list[str] | None:
 
 
 def _quote(value: str) -> str:
-    from urllib.parse import quote_plus
+    from stripecli.api.request import PathError, path_segment
 
-    if not value:
-        raise UsageError("CLOCK must not be empty")
-    return quote_plus(value)
+    try:
+        return path_segment(value)
+    except PathError as exc:
+        raise UsageError(f"invalid value for CLOCK: {exc}") from None
 
 
 def _timeout_type() -> click.ParamType:

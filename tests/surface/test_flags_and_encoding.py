@@ -70,11 +70,13 @@ def test_typed_flags_win_over_d_which_wins_over_data_json(cli, tmp_path):
     assert sorted(pairs) == stripe_encoded({"customer": "from_flag", "metadata": {"a": "file", "b": "d"}, "limit": 5})
 
 
-def test_path_ids_are_percent_encoded_like_stripe_python(cli):
+def test_path_ids_are_percent_encoded_byte_for_byte(cli):
+    """Like stripe-python's sanitize_id, except a space: %20, which a server reads as a space,
+    where stripe-python's + is a literal plus in a path."""
     _, path, _ = sent(cli, "connect", "capabilities", "get", "acct_1", "card_payments")
     assert path == "/v1/accounts/acct_1/capabilities/card_payments"
     _, path, _ = sent(cli, "core", "customers", "get", "cus 1/../x")
-    assert path == "/v1/customers/cus+1%2F..%2Fx"
+    assert path == "/v1/customers/cus%201%2F..%2Fx"
 
 
 def test_timestamp_forms(cli, monkeypatch):
