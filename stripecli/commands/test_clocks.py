@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timezone
 from typing import Any
 
 import click
 from typer.core import TyperOption
 
+from stripecli.calendar import add_months
 from stripecli.errors import CliError, UsageError
 from stripecli.surface.build import ModelCommand, _PathArgument, escape
 from stripecli.surface.common import GlobalOptions, global_options
@@ -28,17 +28,6 @@ EXIT_WAIT_TIMEOUT = 8
 
 _BY = re.compile(r"^\+?(\d+)(s|m|h|d|w|mo|y)$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-
-
-def add_months(ts: int, months: int) -> int:
-    """Calendar months in UTC, clamped to the month's end: Jan 31 + 1 month = Feb 28 (or 29)."""
-    import calendar
-
-    dt = datetime.fromtimestamp(ts, tz=timezone.utc)
-    total = dt.month - 1 + months
-    year, month = dt.year + total // 12, total % 12 + 1
-    day = min(dt.day, calendar.monthrange(year, month)[1])
-    return int(dt.replace(year=year, month=month, day=day).timestamp())
 
 
 def advance_by(frozen_time: int, text: str) -> int:

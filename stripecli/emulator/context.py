@@ -1,10 +1,34 @@
 """What one request's code works with: the matched route, its params and the store, plus the
-object helpers shared by the generic operations and the behaviours."""
+object helpers shared by the generic operations and the behaviours.
+
+The write path. Every change to an object goes through this context, never straight to the
+store:
+
+- ``ctx.insert(obj, parent=None)``: a new object (``ctx.create(type, fields)`` builds one and
+  inserts it, without running hooks: for objects a behaviour makes as a side effect);
+- ``ctx.save(obj)``: an object that exists, changed;
+- ``ctx.delete(object_id)``, ``ctx.delete_tree(ids)`` (with the objects created under them).
+
+Each write is applied to the store at once (later reads in the same request see it) and noted in
+the context's journal of changes: one ``Change`` per object, holding the object as it was before
+the first write of the transaction (``before``, ``None`` for a new one) and as it is after the last
+(``after``, ``None`` once deleted), in the order objects were first written. An object created and
+then saved three times in one request is one change (created, with its final state); one created
+and deleted again is none. ``ctx.emit(type, obj)`` adds an action event (``invoice.paid``) at its
+place among them, with the object as it is at that moment.
+
+``Context.transaction()`` is one write transaction: on success, ``changes()`` are handed to the
+events recorder in the same SQLite transaction as the writes (see ``emulator/events.py``), and the
+journal starts again empty.
+"""
 
 from __future__ import annotations
 
+import copy
 import time
-from typing import Any, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
 
 from stripecli.emulator import schema
 from stripecli.emulator.errors import no_such
@@ -22,16 +46,51 @@ VERIFIED_REFERENCES = frozenset({
 })
 
 
+@dataclass
+class Change:
+    """One object's change in a transaction: ``before`` the first write, ``after`` the last."""
+
+    object_id: str
+    object_type: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    @property
+    def kind(self) -> str | None:
+        """``created``, ``updated``, ``deleted``, or ``None`` when nothing changed in the end."""
+        if self.before is None:
+            return "created" if self.after is not None else None
+        if self.after is None:
+            return "deleted"
+        return "updated" if self.after != self.before else None
+
+
+@dataclass
+class Emitted:
+    """An action event a behaviour emitted (``invoice.paid``), with the object at that moment."""
+
+    type: str
+    object: dict[str, Any]
+    previous_attributes: dict[str, Any] | None = None
+
+
+# Called with (ctx, changes) inside each write transaction, just before it commits.
+ON_COMMIT: list[Any] = []
+
+
 class Context:
     def __init__(self, store: Store, route: Route | None, values: dict[str, str], params: dict[str, Any],
-                 *, advance_seconds: float = 1.0, request_id: str = "") -> None:
+                 *, advance_seconds: float = 1.0, request_id: str = "", idempotency_key: str | None = None) -> None:
         self.store = store
         self.route = route
         self.values = values
         self.params = params
         self.advance_seconds = advance_seconds
         self.request_id = request_id
+        self.idempotency_key = idempotency_key
         self.now = int(time.time())
+        self._journal: dict[str, Change] = {}
+        self._order: list[Change | Emitted] = []
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -83,12 +142,39 @@ class Context:
 
     def create(self, object_type: str, fields: dict[str, Any] | None = None, *, parent: str | None = None,
                created: int | None = None) -> dict[str, Any]:
+        """Build and insert an object made as a side effect (no hooks run for it)."""
         obj = self.build(object_type, fields, created=created)
-        self.store.insert(obj, parent=parent)
+        self.insert(obj, parent=parent)
         return obj
 
+    def insert(self, obj: dict[str, Any], *, parent: str | None = None) -> None:
+        """Store a new object (under ``parent`` for nested lists)."""
+        self.store.insert(obj, parent=parent)
+        self._note(obj["id"], obj["object"], None, obj)
+
     def save(self, obj: dict[str, Any]) -> None:
+        """Store the new state of an object that exists."""
+        change = self._journal.get(obj["id"])
+        if change is None:
+            row = self.store.get(obj["id"])
+            if row is None:
+                return  # deleted meanwhile: nothing to update (the store's UPDATE would change no row)
+            self._note(obj["id"], obj["object"], row.data, obj)
+        elif change.after is None:
+            return  # deleted earlier in this transaction
         self.store.put(obj)
+        self._note(obj["id"], obj["object"], None, obj)
+
+    def delete(self, object_id: str) -> None:
+        """Remove one object (``delete_tree`` also removes what was created under it)."""
+        change = self._journal.get(object_id)
+        if change is None:
+            row = self.store.get(object_id)
+            if row is None:
+                return
+            self._note(object_id, row.type, row.data, row.data)
+        self.store.delete(object_id)
+        self._journal[object_id].after = None
 
     def delete_tree(self, object_ids: Iterable[str]) -> int:
         """Delete objects and, recursively, the objects created under them."""
@@ -98,9 +184,59 @@ class Context:
             object_id = pending.pop()
             for child in self.store.children(object_id):
                 pending.append(child.id)
-            self.store.delete(object_id)
+            self.delete(object_id)
             removed += 1
         return removed
+
+    def emit(self, event_type: str, obj: dict[str, Any], previous_attributes: dict[str, Any] | None = None) -> None:
+        """An action event (``invoice.finalized``, ``test_helpers.test_clock.ready``) for ``obj``
+        as it is now, placed after the changes written so far."""
+        self._order.append(Emitted(event_type, copy.deepcopy(obj), previous_attributes))
+
+    # -- the journal -----------------------------------------------------------------------
+
+    def _note(self, object_id: str, object_type: str, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        change = self._journal.get(object_id)
+        if change is None:
+            change = Change(object_id, object_type, copy.deepcopy(before) if before is not None else None, None)
+            self._journal[object_id] = change
+            self._order.append(change)
+        change.after = after
+
+    def changes(self) -> list[Change | Emitted]:
+        """What this transaction changed so far: ``Change`` per object (its ``after`` a copy of the
+        final state) and ``Emitted`` action events, in order; objects with no net change left out."""
+        out: list[Change | Emitted] = []
+        for entry in self._order:
+            if isinstance(entry, Change):
+                final = Change(entry.object_id, entry.object_type, entry.before,
+                               copy.deepcopy(entry.after) if entry.after is not None else None)
+                if final.kind is None:
+                    continue
+                out.append(final)
+            else:
+                out.append(entry)
+        return out
+
+    def discard_changes(self) -> None:
+        self._journal.clear()
+        self._order.clear()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; its changes are recorded (``on_commit``) before it commits.
+        Nested calls join the outer one."""
+        if self.store.conn.in_transaction:
+            yield
+            return
+        self.discard_changes()
+        try:
+            with self.store.write():
+                yield
+                for listener in ON_COMMIT:
+                    listener(self, self.changes())
+        finally:
+            self.discard_changes()
 
     # -- time ------------------------------------------------------------------------------
 

@@ -157,19 +157,20 @@ class Emulator:
         if body and "json" not in h.get("content-type", ""):
             parse_form(body, raw)
         params = validate(route.op.get("params", []), raw)
-        ctx = Context(self.store, route, values, params, advance_seconds=self.advance_seconds, request_id=request_id)
+        idempotency_key = h.get("idempotency-key") if method == "POST" else None
+        ctx = Context(self.store, route, values, params, advance_seconds=self.advance_seconds, request_id=request_id,
+                      idempotency_key=idempotency_key)
         behaviours.settle(ctx)
         if route.kind in operations.READ_KINDS:
             if route.kind in ("list", "search"):  # several queries: one snapshot
                 with self.store.read():
                     return 200, operations.run(ctx), []
             return 200, operations.run(ctx), []
-        idempotency_key = h.get("idempotency-key") if method == "POST" else None
         if not idempotency_key:
-            with self.store.write():
+            with ctx.transaction():
                 return 200, operations.run(ctx), []
         fingerprint = _fingerprint(method, path, query_string, body)
-        with self.store.write():
+        with ctx.transaction():
             stored = self.store.idempotent(idempotency_key)
             if stored is not None:
                 if stored[0] != fingerprint:

@@ -1,21 +1,19 @@
 """The generic operations, one per route kind (see ``routes``), over any object type of the model.
 
 Everything specific to one resource (test clocks, credit grants, subscriptions, statuses set by
-actions) is in ``behaviours``; these functions call its hooks at fixed points.
+actions) is in the ``behaviours`` package; these functions call its hooks at fixed points. Every
+write goes through the context (``ctx.insert``, ``ctx.save``, ``ctx.delete_tree``).
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
 from stripecli.emulator import behaviours, schema, search
+from stripecli.emulator.expand import expand
+from stripecli.emulator.listing import limit_of, list_conditions, page_offset, page_token
 from stripecli.emulator.context import VERIFIED_REFERENCES, Context, merge_into
 from stripecli.emulator.errors import EmulatorError, invalid, no_such
-
-PAGING = ("limit", "starting_after", "ending_before", "expand", "page", "query", "created")
-
 
 def run(ctx: Context) -> dict[str, Any]:
     kind = ctx.route.kind
@@ -120,7 +118,7 @@ def create(ctx: Context) -> dict[str, Any]:
     if parent is not None and name is not None:
         _link_parent(ctx, obj, parent, name)
     parent_id = behaviours.before_create(ctx, obj, params, parent_id)
-    ctx.store.insert(obj, parent=parent_id)
+    ctx.insert(obj, parent=parent_id)
     behaviours.after_create(ctx, obj, params)
     return obj
 
@@ -213,7 +211,7 @@ def singleton_update(ctx: Context) -> dict[str, Any]:
         behaviours.initial(ctx, stored)
     merge_into(stored, given_fields(ctx.route.object, ctx.params))
     if fresh:
-        ctx.store.insert(stored)
+        ctx.insert(stored)
     else:
         ctx.save(stored)
     return _present_singleton(stored)
@@ -242,7 +240,7 @@ def sub_update(ctx: Context) -> dict[str, Any]:
         behaviours.initial(ctx, obj)
         _link_parent(ctx, obj, parent, name)
         merge_into(obj, given_fields(obj["object"], ctx.params))
-        ctx.store.insert(obj, parent=parent_id)
+        ctx.insert(obj, parent=parent_id)
     return _present_singleton(obj)
 
 
@@ -266,7 +264,7 @@ def action(ctx: Context) -> dict[str, Any]:
         behaviours.initial(ctx, made)
         merge_into(made, given_fields(made["object"], ctx.params))
         _link_parent(ctx, made, obj, "id")
-        ctx.store.insert(made, parent=obj["id"])
+        ctx.insert(made, parent=obj["id"])
         return made
     behaviours.apply_status(ctx, obj, ctx.route.verb)
     merge_into(obj, {k: v for k, v in given_fields(obj["object"], ctx.params).items() if k != "status"})
@@ -277,78 +275,9 @@ def action(ctx: Context) -> dict[str, Any]:
 # -- lists ------------------------------------------------------------------------------------
 
 
-def _limit(params: dict[str, Any]) -> int:
-    raw = params.get("limit", 10)
-    try:
-        limit = int(raw)
-    except (TypeError, ValueError):
-        raise EmulatorError(400, "Invalid integer: %s" % raw, code="parameter_invalid_integer", param="limit") from None
-    if limit < 1:
-        raise EmulatorError(400, "This value must be greater than or equal to 1.", code="parameter_invalid_integer",
-                            param="limit")
-    if limit > 100:
-        raise EmulatorError(400, "This value must be less than or equal to 100.", code="parameter_invalid_integer",
-                            param="limit")
-    return limit
-
-
-def _range(column_or_path: str, value: Any, json_path: bool) -> list[tuple[str, tuple]]:
-    lhs = "json_extract(data, ?)" if json_path else column_or_path
-    pre: tuple = (column_or_path,) if json_path else ()
-    ops = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-    if isinstance(value, dict):
-        return [("%s %s ?" % (lhs, ops[k]), pre + (int(v),)) for k, v in value.items() if k in ops and v != ""]
-    if value == "" or value is None:
-        return []
-    return [("%s = ?" % lhs, pre + (int(value),))]
-
-
-def _sql_value(value: Any) -> Any:
-    if isinstance(value, bool):
-        return 1 if value else 0
-    return value
-
-
-def list_conditions(ctx: Context, object_type: str, params: dict[str, Any]) -> list[tuple[str, tuple]]:
-    """Equality filters on object fields (customer, status, type, recurring[interval] ...) and
-    ranges (``created[gte]``); params that name no field of the object are accepted and ignored."""
-    where: list[tuple[str, tuple]] = []
-    path_names = set(ctx.route.param_names)
-    handled = behaviours.list_filters(ctx, object_type, params, where)
-    fields = schema.fields(object_type)
-    for name, value in params.items():
-        if name in PAGING[:5] or name in path_names or name in handled:
-            continue
-        if name == "created":
-            where.extend(_range("created", value, json_path=False))
-            continue
-        if name not in fields:
-            continue
-        if isinstance(value, dict):
-            if set(value) <= {"gt", "gte", "lt", "lte"}:
-                where.extend(_range("$." + name, value, json_path=True))
-            else:
-                for path, leaf in _leaves(name, value):
-                    where.append(("json_extract(data, ?) = ?", ("$." + path, _sql_value(leaf))))
-            continue
-        if isinstance(value, list) or value == "":
-            continue
-        where.append(("json_extract(data, ?) = ?", ("$." + name, _sql_value(value))))
-    return where
-
-
-def _leaves(prefix: str, value: dict[str, Any]):
-    for key, item in value.items():
-        path = "%s.%s" % (prefix, key)
-        if isinstance(item, dict):
-            yield from _leaves(path, item)
-        elif not isinstance(item, list) and item != "":
-            yield path, item
-
-
 def list_(ctx: Context) -> dict[str, Any]:
     params = ctx.params
-    limit = _limit(params)
+    limit = limit_of(params)
     types = tuple(ctx.route.op.get("objects") or [ctx.route.object])
     parent_id = None
     if ctx.route.param_names:
@@ -376,10 +305,10 @@ def list_(ctx: Context) -> dict[str, Any]:
 
 def search_(ctx: Context) -> dict[str, Any]:
     params = ctx.params
-    limit = _limit(params)
+    limit = limit_of(params)
     query = params.get("query") or ""
     matcher = search.compile_query(query)
-    offset = _page_offset(params.get("page"))
+    offset = page_offset(params.get("page"))
     types = tuple(ctx.route.op.get("objects") or [ctx.route.object])
     matched = [row.data for row in ctx.store.scan(types) if matcher(row.data)]
     page = matched[offset:offset + limit]
@@ -388,81 +317,12 @@ def search_(ctx: Context) -> dict[str, Any]:
         "object": "search_result",
         "data": [behaviours.render(ctx, obj) for obj in page],
         "has_more": more,
-        "next_page": _page_token(offset + limit) if more else None,
+        "next_page": page_token(offset + limit) if more else None,
         "url": ctx.route.path,
     }
     if "total_count" in (params.get("expand") or ()):
         out["total_count"] = len(matched)
     return out
-
-
-def _page_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode().rstrip("=")
-
-
-def _page_offset(token: Any) -> int:
-    if not token:
-        return 0
-    try:
-        padded = str(token) + "=" * (-len(str(token)) % 4)
-        return max(0, int(json.loads(base64.urlsafe_b64decode(padded))["offset"]))
-    except Exception:
-        raise invalid("Invalid page token: %s" % token, param="page") from None
-
-
-# -- expand -----------------------------------------------------------------------------------
-
-
-def expand(ctx: Context, result: dict[str, Any], paths: list[str], *, is_list: bool) -> dict[str, Any]:
-    if not paths:
-        return result
-    for path in paths:
-        if path == "total_count":
-            continue
-        if is_list:
-            if not path.startswith("data."):
-                raise invalid("This property cannot be expanded (%s). You may want to try expanding 'data.%s' instead."
-                              % (path, path), param="expand")
-            for item in result.get("data", ()):
-                _expand_path(ctx, item, path[len("data."):].split("."), path)
-        else:
-            _expand_path(ctx, result, path.split("."), path)
-    return result
-
-
-def _expand_path(ctx: Context, obj: Any, parts: list[str], full: str) -> None:
-    if not isinstance(obj, dict) or not parts:
-        return
-    name = parts[0]
-    value = obj.get(name)
-    object_type = obj.get("object")
-    if isinstance(value, dict):
-        if value.get("object") == "list" and len(parts) > 1 and parts[1] == "data":
-            for item in value.get("data", ()):
-                _expand_path(ctx, item, parts[2:], full)
-        else:
-            _expand_path(ctx, value, parts[1:], full)
-        return
-    include = behaviours.INCLUDABLE.get((object_type or "", name))
-    if include is not None:  # a field Stripe leaves out unless it is expanded (customer.subscriptions)
-        obj[name] = include(ctx, obj)
-        _expand_path(ctx, obj[name], parts[1:], full)
-        return
-    known = bool(object_type) and schema.known_type(object_type)
-    if known and schema.expandable_targets(object_type, name) is None:
-        raise invalid("This property cannot be expanded (%s)." % full, param="expand")
-    if isinstance(value, str):
-        found = ctx.find(value)
-        if found is not None:
-            obj[name] = behaviours.render(ctx, found)
-            _expand_path(ctx, obj[name], parts[1:], full)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, str):
-                found = ctx.find(item)
-                if found is not None:
-                    value[i] = behaviours.render(ctx, found)
-            _expand_path(ctx, value[i], parts[1:], full)
 
 
 _KINDS = {

@@ -130,3 +130,9 @@ def known_type(object_type: str) -> bool:
 def display_name(object_type: str) -> str:
     """The name used in ``No such <object>`` messages: the last part of the type."""
     return object_type.rsplit(".", 1)[-1]
+
+
+@lru_cache(maxsize=None)
+def types_with_field(name: str) -> tuple[str, ...]:
+    """Every object type whose schema has a top-level field ``name`` (``test_clock``)."""
+    return tuple(sorted(t for t in model.objects() if name in fields(t)))

@@ -1,0 +1,135 @@
+"""What Stripe does beyond storing objects, one module per family, composed through a registry.
+
+The generic operations (``emulator/operations.py``) store, update, list and delete objects of any
+type; at fixed points they call the functions below, which run every hook the families registered
+(``registry.py`` states the hook kinds, what each answers and the order they run in).
+
+Families, imported (and so registered) in this order:
+
+- ``clocks``: test clocks (create, advance, ``settle``, delete) and the one binding of new objects
+  to their customer's test clock, a default hook for every type;
+- ``customers``: customers and tax ids;
+- ``catalog``: products, prices, plans, coupons, promotion codes, tax and shipping rates;
+- ``subscriptions``: subscriptions, items, schedules; renewals on clock advances;
+- ``invoices``: invoices, invoice items, credit notes, quotes;
+- ``credits``: billing credit grants, their balance transactions and summary, meters, alerts;
+- ``payments``: payment and setup intents, refunds, payouts, top-ups, checkout, the balance;
+- ``connect``: accounts, transfers;
+- ``issuing``, ``treasury``: their objects' statuses and actions;
+- ``platform``: webhook endpoints, Apps secrets, Radar, Identity, Terminal, Climate and the rest.
+
+Adding a family: a new module here that registers with ``registry`` (hooks, ``on_clock_advance``,
+actions, tables), appended to ``FAMILIES``. It writes through ``ctx.insert/save/delete`` only, and
+hooks other types (a customer's deletion, a clock's advance) by registering for them, never by
+being named in another family.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from stripecli.emulator import schema
+from stripecli.emulator.behaviours import registry
+from stripecli.emulator.behaviours.common import initial, require_state, set_path
+from stripecli.emulator.context import Context
+
+FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "invoices", "credits", "payments", "connect",
+            "issuing", "treasury", "platform")
+
+for _name in FAMILIES:
+    importlib.import_module("%s.%s" % (__name__, _name))
+
+from stripecli.emulator.behaviours.clocks import settle  # noqa: E402  (after the families registered)
+
+ACTIONS = registry.STATUS_ACTIONS
+INITIAL = registry.INITIAL
+
+__all__ = ["ACTIONS", "INITIAL", "FAMILIES", "initial", "before_create", "after_create", "before_update",
+           "before_delete", "action", "apply_status", "render", "singleton", "preview", "list_filters",
+           "includable", "settle"]
+
+
+def before_create(ctx: Context, obj: dict[str, Any], params: dict[str, Any], parent_id: str | None) -> str | None:
+    """Runs before the insert; answers the parent id to store the object under."""
+    for fn in registry.hooks("before_create", obj["object"]):
+        result = fn(ctx, obj, params)
+        if isinstance(result, str):
+            parent_id = result
+    return parent_id
+
+
+def after_create(ctx: Context, obj: dict[str, Any], params: dict[str, Any]) -> None:
+    for fn in registry.hooks("after_create", obj["object"]):
+        fn(ctx, obj, params)
+
+
+def before_update(ctx: Context, obj: dict[str, Any], params: dict[str, Any]) -> set[str]:
+    """Runs before params are merged; answers the param names the hooks took care of."""
+    handled: set[str] = set()
+    for fn in registry.hooks("before_update", obj["object"]):
+        handled |= set(fn(ctx, obj, params) or ())
+    return handled
+
+
+def before_delete(ctx: Context, obj: dict[str, Any]) -> None:
+    for fn in registry.hooks("before_delete", obj["object"]):
+        fn(ctx, obj)
+
+
+def action(ctx: Context, obj: dict[str, Any], params: dict[str, Any]) -> dict[str, Any] | None:
+    """The action's own implementation, or ``None`` for the status table and the generic action."""
+    fn = registry.action_for(ctx.route.verb, obj["object"])
+    return fn(ctx, obj, params) if fn is not None else None
+
+
+def apply_status(ctx: Context, obj: dict[str, Any], verb: str) -> None:
+    """The row of the status tables for ``(type, verb)``, if any: check the state, set the fields."""
+    entry = registry.STATUS_ACTIONS.get((obj["object"], verb))
+    if entry is None:
+        return
+    changes, allowed, stamps = entry
+    if allowed is not None:
+        require_state(obj, allowed, verb)
+    now = ctx.time_for(obj)
+    fields = schema.fields(obj["object"])
+    for dotted, value in changes.items():
+        if dotted.split(".")[0] in fields:
+            set_path(obj, dotted, value)
+    for dotted in stamps:
+        if dotted.split(".")[0] in fields:
+            set_path(obj, dotted, now)
+
+
+def render(ctx: Context, obj: dict[str, Any]) -> dict[str, Any]:
+    """The object as answered: list fields filled in, the emulator's own ``_`` fields left out."""
+    out = obj
+    for fn in registry.hooks("render", obj.get("object", "")):
+        out = fn(ctx, out)
+    if any(k.startswith("_") for k in out):
+        out = {k: v for k, v in out.items() if not k.startswith("_")}
+    return out
+
+
+def singleton(ctx: Context) -> dict[str, Any] | None:
+    fn = registry.singleton_for(ctx.route.object)
+    return fn(ctx, ctx.params) if fn is not None else None
+
+
+def preview(ctx: Context, obj: dict[str, Any]) -> dict[str, Any]:
+    for fn in registry.hooks("preview", obj["object"]):
+        obj = fn(ctx, obj)
+    return obj
+
+
+def list_filters(ctx: Context, object_type: str, params: dict[str, Any], where: list) -> set[str]:
+    """Adds resource-specific list filters to ``where``; answers the params they consumed."""
+    handled: set[str] = set()
+    for fn in registry.hooks("list", object_type):
+        handled |= set(fn(ctx, params, where) or ())
+    return handled
+
+
+def includable(object_type: str, field: str) -> Any:
+    """The function filling a field Stripe only includes when expanded, or ``None``."""
+    return registry.includable_for(object_type, field)

@@ -1,0 +1,65 @@
+"""Small helpers the families share: dotted-path assignment, state checks, timestamp params."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stripecli.emulator import schema
+from stripecli.emulator.behaviours import registry
+from stripecli.emulator.errors import EmulatorError
+
+# the error code Stripe gives when an action is not allowed from an object's status
+STATE_CODES = {"payment_intent": "payment_intent_unexpected_state", "setup_intent": "setup_intent_unexpected_state"}
+
+
+def set_path(obj: dict[str, Any], dotted: str, value: Any) -> None:
+    """``obj["a"]["b"] = value`` for ``"a.b"``, making the intermediate hashes."""
+    parts = dotted.split(".")
+    node = obj
+    for part in parts[:-1]:
+        if not isinstance(node.get(part), dict):
+            node[part] = {}
+        node = node[part]
+    node[parts[-1]] = value
+
+
+def require_state(obj: dict[str, Any], allowed: tuple[str, ...], verb: str) -> None:
+    """400 unless the object's ``status`` is one of ``allowed``."""
+    status = obj.get("status")
+    if status not in allowed:
+        name = schema.display_name(obj["object"]).replace("_", " ")
+        raise EmulatorError(
+            400,
+            "You cannot %s this %s because it has a status of %s. Only a %s with a status of %s can be %s."
+            % (verb.replace("-", " "), name, status, name, " or ".join(allowed), verb.replace("-", " ")),
+            code=STATE_CODES.get(obj["object"]),
+        )
+
+
+def timestamp_param(value: Any, now: int) -> int | None:
+    """A timestamp param's value: ``now`` (the object's clock time), an integer, or ``None``."""
+    if value is None or value == "":
+        return None
+    if value == "now":
+        return now
+    return int(value) if isinstance(value, int) or str(value).lstrip("-").isdigit() else None
+
+
+def list_object(data: list[dict[str, Any]], url: str) -> dict[str, Any]:
+    return {"object": "list", "data": data, "has_more": False, "total_count": len(data), "url": url}
+
+
+def initial(ctx: Any, obj: dict[str, Any]) -> None:
+    """Values a new object starts with (only the fields its schema has), and its secrets."""
+    object_type = obj["object"]
+    fields = schema.fields(object_type)
+    for name, value in registry.INITIAL.get(object_type, {}).items():
+        if name in fields:
+            obj[name] = value if not isinstance(value, (list, dict)) else type(value)(value)
+    if "updated" in fields:
+        obj["updated"] = obj.get("created", ctx.now)
+    secret = registry.SECRETS.get(object_type)
+    if secret is not None:
+        field, make = secret
+        if field in fields:
+            obj[field] = make(obj)

@@ -1,0 +1,183 @@
+"""The registry of behaviours: what each family adds to the generic operations, and in which order.
+
+A family (``clocks``, ``subscriptions``, ``invoices`` ...) is one module of this package. At import
+it registers its hooks and its tables here; nothing is registered anywhere else.
+
+Hooks that compose (every one registered for an ``(event, type)`` runs):
+
+=================  =====================================  =========================================
+event              called as                              result
+=================  =====================================  =========================================
+``before_create``  ``fn(ctx, obj, params)``               may return a parent id to store the
+                                                          object under (the last one given wins)
+``after_create``   ``fn(ctx, obj, params)``               -
+``before_update``  ``fn(ctx, obj, params)``               the param names it applied itself (the
+                                                          union is left out of the generic merge)
+``before_delete``  ``fn(ctx, obj)``                       - (raise ``EmulatorError`` to refuse)
+``render``         ``fn(ctx, obj) -> obj``                each gets what the previous returned
+``preview``        ``fn(ctx, obj) -> obj``                each gets what the previous returned
+``list``           ``fn(ctx, params, where) -> names``    appends SQL to ``where``; the union of
+                                                          names is not filtered on generically
+=================  =====================================  =========================================
+
+The type ``"*"`` registers a hook for every type (the test-clock binding is one). Order: hooks run
+by ``order`` (``DEFAULT`` = 0 first, then ``FAMILY`` = 100, ``LAST`` = 200), and within one order
+in registration order, that is, in the order of ``FAMILIES`` in ``behaviours/__init__.py``, then
+top to bottom in a module. A hook cannot remove or replace another: registering adds.
+
+``on_clock_advance(fn)`` registers ``fn(ctx, clock, target)``, run for every test clock that moves
+from its ``frozen_time`` to ``target`` (before the clock itself reaches it); each family moves its
+own objects there. The clock keeps no list of the types that live on it.
+
+Implementations (exactly one per ``(verb, type)``; a second one is an error at import time, never a
+silent replacement):
+
+- ``action(verb, *types)``: ``fn(ctx, obj, params) -> obj`` runs ``POST /v1/<things>/{id}/<verb>``;
+  without one, the row of the status tables (``status_actions``) does, else the generic action;
+- ``singleton(*types)``: ``fn(ctx, params) -> obj`` answers a singleton GET (``/v1/balance``);
+- ``includable(type, field)``: ``fn(ctx, obj) -> value``, a field Stripe leaves out unless it is
+  expanded (``customer.subscriptions``).
+
+Tables (a type may appear in one family's table only):
+
+- ``initial_values({type: {field: value}})``: what a new object starts with (only fields its
+  schema has);
+- ``secrets({type: (field, fn(obj) -> str)})``: secrets made on create (``client_secret``,
+  ``whsec_`` ...);
+- ``status_actions({(type, verb): (fields to set, states allowed from or None, fields stamped
+  with the time)})``: actions that only move a status.
+
+Every write a hook makes goes through the request context: ``ctx.insert``, ``ctx.save``,
+``ctx.delete`` / ``ctx.delete_tree`` (see ``emulator/context.py``), never to the store directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+Hook = Callable[..., Any]
+
+DEFAULT = 0
+FAMILY = 100
+LAST = 200
+
+EVENTS = ("before_create", "after_create", "before_update", "before_delete", "render", "preview", "list")
+ANY = "*"
+
+_hooks: dict[tuple[str, str], list[tuple[int, int, Hook]]] = {}
+_clock_hooks: list[tuple[int, int, Hook]] = []
+_actions: dict[tuple[str, str], Hook] = {}
+_singletons: dict[str, Hook] = {}
+_includable: dict[tuple[str, str], Hook] = {}
+_seq = [0]
+
+INITIAL: dict[str, dict[str, Any]] = {}
+SECRETS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {}
+STATUS_ACTIONS: dict[tuple[str, str], tuple[dict[str, Any], tuple[str, ...] | None, tuple[str, ...]]] = {}
+
+
+class RegistryError(RuntimeError):
+    """Two families claimed the same thing (an action, a singleton, a table row)."""
+
+
+def _next() -> int:
+    _seq[0] += 1
+    return _seq[0]
+
+
+def hook(event: str, *object_types: str, order: int = FAMILY) -> Callable[[Hook], Hook]:
+    """Register ``fn`` for ``event`` on each type (``"*"``: every type)."""
+    if event not in EVENTS:
+        raise RegistryError("unknown hook event %r (one of %s)" % (event, ", ".join(EVENTS)))
+    if not object_types:
+        raise RegistryError("hook(%r) names no type" % event)
+
+    def register(fn: Hook) -> Hook:
+        for t in object_types:
+            _hooks.setdefault((event, t), []).append((order, _next(), fn))
+        return fn
+
+    return register
+
+
+def hooks(event: str, object_type: str) -> list[Hook]:
+    """Every hook for the event on the type, ``"*"`` hooks included, in running order."""
+    found = _hooks.get((event, object_type), []) + _hooks.get((event, ANY), [])
+    return [fn for _, _, fn in sorted(found, key=lambda entry: (entry[0], entry[1]))]
+
+
+def on_clock_advance(fn: Hook | None = None, *, order: int = FAMILY) -> Any:
+    """Register ``fn(ctx, clock, target)`` (usable as ``@on_clock_advance`` or with ``order=``)."""
+
+    def register(f: Hook) -> Hook:
+        _clock_hooks.append((order, _next(), f))
+        return f
+
+    return register(fn) if fn is not None else register
+
+
+def clock_hooks() -> list[Hook]:
+    return [fn for _, _, fn in sorted(_clock_hooks, key=lambda entry: (entry[0], entry[1]))]
+
+
+def _claim(table: dict, key: Any, value: Any, what: str) -> None:
+    if key in table and table[key] is not value:
+        raise RegistryError("%s %r is registered twice" % (what, key))
+    table[key] = value
+
+
+def action(verb: str, *object_types: str) -> Callable[[Hook], Hook]:
+    def register(fn: Hook) -> Hook:
+        for t in object_types:
+            if (t, verb) in STATUS_ACTIONS:
+                raise RegistryError("action %r on %r is both a status-table row and a function" % (verb, t))
+            _claim(_actions, (verb, t), fn, "action")
+        return fn
+
+    return register
+
+
+def action_for(verb: str, object_type: str) -> Hook | None:
+    return _actions.get((verb, object_type))
+
+
+def singleton(*object_types: str) -> Callable[[Hook], Hook]:
+    def register(fn: Hook) -> Hook:
+        for t in object_types:
+            _claim(_singletons, t, fn, "singleton")
+        return fn
+
+    return register
+
+
+def singleton_for(object_type: str) -> Hook | None:
+    return _singletons.get(object_type)
+
+
+def includable(object_type: str, field: str) -> Callable[[Hook], Hook]:
+    def register(fn: Hook) -> Hook:
+        _claim(_includable, (object_type, field), fn, "includable field")
+        return fn
+
+    return register
+
+
+def includable_for(object_type: str, field: str) -> Hook | None:
+    return _includable.get((object_type, field))
+
+
+def initial_values(table: dict[str, dict[str, Any]]) -> None:
+    for t, values in table.items():
+        _claim(INITIAL, t, values, "initial values of")
+
+
+def secrets(table: dict[str, tuple[str, Callable[[dict[str, Any]], str]]]) -> None:
+    for t, entry in table.items():
+        _claim(SECRETS, t, entry, "secret of")
+
+
+def status_actions(table: dict[tuple[str, str], tuple[dict[str, Any], tuple[str, ...] | None, tuple[str, ...]]]) -> None:
+    for key, entry in table.items():
+        if (key[1], key[0]) in _actions:
+            raise RegistryError("action %r on %r is both a status-table row and a function" % (key[1], key[0]))
+        _claim(STATUS_ACTIONS, key, entry, "status action")

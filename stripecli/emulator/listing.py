@@ -1,0 +1,97 @@
+"""What lists and searches share: ``limit``, the filters a list takes from its params (equality
+on object fields, ``created[gte]`` ranges, the families' own filters), and search page tokens."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from stripecli.emulator import behaviours, schema
+from stripecli.emulator.context import Context
+from stripecli.emulator.errors import EmulatorError, invalid
+
+PAGING = ("limit", "starting_after", "ending_before", "expand", "page", "query", "created")
+
+
+def limit_of(params: dict[str, Any]) -> int:
+    raw = params.get("limit", 10)
+    try:
+        limit = int(raw)
+    except (TypeError, ValueError):
+        raise EmulatorError(400, "Invalid integer: %s" % raw, code="parameter_invalid_integer", param="limit") from None
+    if limit < 1:
+        raise EmulatorError(400, "This value must be greater than or equal to 1.", code="parameter_invalid_integer",
+                            param="limit")
+    if limit > 100:
+        raise EmulatorError(400, "This value must be less than or equal to 100.", code="parameter_invalid_integer",
+                            param="limit")
+    return limit
+
+
+def _range(column_or_path: str, value: Any, json_path: bool) -> list[tuple[str, tuple]]:
+    lhs = "json_extract(data, ?)" if json_path else column_or_path
+    pre: tuple = (column_or_path,) if json_path else ()
+    ops = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+    if isinstance(value, dict):
+        return [("%s %s ?" % (lhs, ops[k]), pre + (int(v),)) for k, v in value.items() if k in ops and v != ""]
+    if value == "" or value is None:
+        return []
+    return [("%s = ?" % lhs, pre + (int(value),))]
+
+
+def _sql_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return 1 if value else 0
+    return value
+
+
+def list_conditions(ctx: Context, object_type: str, params: dict[str, Any]) -> list[tuple[str, tuple]]:
+    """Equality filters on object fields (customer, status, type, recurring[interval] ...) and
+    ranges (``created[gte]``); params that name no field of the object are accepted and ignored."""
+    where: list[tuple[str, tuple]] = []
+    path_names = set(ctx.route.param_names)
+    handled = behaviours.list_filters(ctx, object_type, params, where)
+    fields = schema.fields(object_type)
+    for name, value in params.items():
+        if name in PAGING[:5] or name in path_names or name in handled:
+            continue
+        if name == "created":
+            where.extend(_range("created", value, json_path=False))
+            continue
+        if name not in fields:
+            continue
+        if isinstance(value, dict):
+            if set(value) <= {"gt", "gte", "lt", "lte"}:
+                where.extend(_range("$." + name, value, json_path=True))
+            else:
+                for path, leaf in _leaves(name, value):
+                    where.append(("json_extract(data, ?) = ?", ("$." + path, _sql_value(leaf))))
+            continue
+        if isinstance(value, list) or value == "":
+            continue
+        where.append(("json_extract(data, ?) = ?", ("$." + name, _sql_value(value))))
+    return where
+
+
+def _leaves(prefix: str, value: dict[str, Any]):
+    for key, item in value.items():
+        path = "%s.%s" % (prefix, key)
+        if isinstance(item, dict):
+            yield from _leaves(path, item)
+        elif not isinstance(item, list) and item != "":
+            yield path, item
+
+
+def page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode().rstrip("=")
+
+
+def page_offset(token: Any) -> int:
+    if not token:
+        return 0
+    try:
+        padded = str(token) + "=" * (-len(str(token)) % 4)
+        return max(0, int(json.loads(base64.urlsafe_b64decode(padded))["offset"]))
+    except Exception:
+        raise invalid("Invalid page token: %s" % token, param="page") from None
