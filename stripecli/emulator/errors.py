@@ -17,6 +17,8 @@ class EmulatorError(Exception):
         code: str | None = None,
         param: str | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+        keep_writes: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -25,6 +27,10 @@ class EmulatorError(Exception):
         self.code = code
         self.param = param
         self.headers = headers or {}
+        # more fields of the error hash (a card error's decline_code, charge, payment_intent ...)
+        self.extra = extra or {}
+        # the request's writes are committed before answering (a declined charge is kept)
+        self.keep_writes = keep_writes
 
     def body(self, request_id: str | None = None) -> dict[str, Any]:
         error: dict[str, Any] = {"type": self.type, "message": self.message}
@@ -33,6 +39,8 @@ class EmulatorError(Exception):
             error["doc_url"] = "https://stripe.com/docs/error-codes/%s" % self.code.replace("_", "-")
         if self.param:
             error["param"] = self.param
+        for name, value in self.extra.items():
+            error.setdefault(name, value)
         if request_id:
             error["request_log_url"] = "https://dashboard.stripe.com/test/logs/%s" % request_id
         return {"error": error}

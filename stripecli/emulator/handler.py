@@ -167,9 +167,9 @@ class Emulator:
                     return 200, operations.run(ctx), []
             return 200, operations.run(ctx), []
         if not idempotency_key:
-            with ctx.transaction():
-                return 200, operations.run(ctx), []
+            return 200, self._run_writing(ctx), []
         fingerprint = _fingerprint(method, path, query_string, body)
+        kept: EmulatorError | None = None
         with ctx.transaction():
             stored = self.store.idempotent(idempotency_key)
             if stored is not None:
@@ -181,10 +181,33 @@ class Emulator:
                         % idempotency_key,
                         type="idempotency_error")
                 return stored[1], stored[2], [("Idempotent-Replayed", "true"), ("Idempotency-Key", idempotency_key)]
-            result = operations.run(ctx)
-            encoded = _encode(result, pretty)
-            self.store.remember(idempotency_key, fingerprint, 200, encoded)
+            try:
+                result = operations.run(ctx)
+            except EmulatorError as err:
+                if not err.keep_writes:
+                    raise
+                kept = err  # a decline: its failed charge is kept, and so is the answer for a replay
+                self.store.remember(idempotency_key, fingerprint, err.status, _encode(err.body(request_id), pretty))
+            else:
+                encoded = _encode(result, pretty)
+                self.store.remember(idempotency_key, fingerprint, 200, encoded)
+        if kept is not None:
+            kept.headers.setdefault("Idempotency-Key", idempotency_key)
+            raise kept
         return 200, encoded, [("Idempotency-Key", idempotency_key)]
+
+    def _run_writing(self, ctx: Context) -> Any:
+        """One write transaction; an error raised with ``keep_writes`` (a card decline, whose
+        failed charge and intent Stripe keeps) commits what was written before it is answered."""
+        kept: EmulatorError | None = None
+        with ctx.transaction():
+            try:
+                return operations.run(ctx)
+            except EmulatorError as err:
+                if not err.keep_writes:
+                    raise
+                kept = err
+        raise kept
 
 
 def _api_version() -> str:

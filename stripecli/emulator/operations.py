@@ -254,7 +254,8 @@ def preview(ctx: Context) -> dict[str, Any]:
 
 def action(ctx: Context) -> dict[str, Any]:
     target_id = _target_id(ctx)
-    obj = ctx.load(target_id, ctx.route.types, display=schema.display_name(ctx.route.resource_object))
+    obj = ctx.find(target_id, ctx.route.types) or behaviours.stand_in(ctx, target_id, tuple(ctx.route.types)) or \
+        ctx.load(target_id, ctx.route.types, display=schema.display_name(ctx.route.resource_object))
     result = behaviours.action(ctx, obj, ctx.params)
     if result is not None:
         return result

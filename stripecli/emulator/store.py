@@ -193,6 +193,11 @@ class Store:
         """Replace the JSON of an object that exists (its place in lists does not change)."""
         self.conn.execute("UPDATE objects SET data = ? WHERE id = ?", (json.dumps(obj, separators=(",", ":")), obj["id"]))
 
+    def set_parent(self, object_id: str, parent: str | None) -> None:
+        """Move an object under another parent (a payment method attached to a customer is listed
+        under ``/v1/customers/{customer}/payment_methods``); its JSON does not change."""
+        self.conn.execute("UPDATE objects SET parent = ? WHERE id = ?", (parent, object_id))
+
     def delete(self, object_id: str) -> None:
         self.conn.execute("DELETE FROM objects WHERE id = ?", (object_id,))
 

@@ -80,3 +80,15 @@ def wait_for(check: Callable[[], Any], *, timeout: float = 15.0, interval: float
         if time.monotonic() > deadline:
             raise AssertionError("condition not met within %.0fs" % timeout)
         time.sleep(interval)
+
+
+def ok(response: httpx.Response) -> Any:
+    """The JSON of a 200 answer (the body in the assertion message otherwise)."""
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def bad(response: httpx.Response, status: int = 400) -> dict[str, Any]:
+    """The ``error`` hash of an answer with ``status``."""
+    assert response.status_code == status, response.text
+    return response.json()["error"]

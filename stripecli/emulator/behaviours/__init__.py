@@ -13,7 +13,12 @@ Families, imported (and so registered) in this order:
 - ``subscriptions``: subscriptions, items, schedules; renewals on clock advances;
 - ``invoices``: invoices, invoice items, credit notes, quotes;
 - ``credits``: billing credit grants, their balance transactions and summary, meters, alerts;
-- ``payments``: payment and setup intents, refunds, payouts, top-ups, checkout, the balance;
+- ``methods``: payment methods, tokens and card sources, from Stripe's test aliases and numbers;
+- ``charges``: charges (the one path every payment takes), disputes, reviews, fraud warnings,
+  an invoice's collection;
+- ``payments``: payment and setup intents, top-ups, checkout;
+- ``refunds``: refunds, bounded by what is left of their charge;
+- ``balance``: the balance computed from balance transactions, payouts;
 - ``connect``: accounts, transfers;
 - ``issuing``, ``treasury``: their objects' statuses and actions;
 - ``platform``: webhook endpoints, Apps secrets, Radar, Identity, Terminal, Climate and the rest.
@@ -34,8 +39,8 @@ from stripecli.emulator.behaviours import registry
 from stripecli.emulator.behaviours.common import initial, require_state, set_path
 from stripecli.emulator.context import Context
 
-FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "invoices", "credits", "payments", "connect",
-            "issuing", "treasury", "platform")
+FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "invoices", "credits", "methods", "charges",
+            "payments", "refunds", "balance", "connect", "issuing", "treasury", "platform")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))
@@ -47,7 +52,7 @@ INITIAL = registry.INITIAL
 
 __all__ = ["ACTIONS", "INITIAL", "FAMILIES", "initial", "before_create", "after_create", "before_update",
            "before_delete", "action", "apply_status", "render", "singleton", "preview", "list_filters",
-           "includable", "settle"]
+           "includable", "stand_in", "settle"]
 
 
 def before_create(ctx: Context, obj: dict[str, Any], params: dict[str, Any], parent_id: str | None) -> str | None:
@@ -128,6 +133,16 @@ def list_filters(ctx: Context, object_type: str, params: dict[str, Any], where: 
     for fn in registry.hooks("list", object_type):
         handled |= set(fn(ctx, params, where) or ())
     return handled
+
+
+def stand_in(ctx: Context, ref: str, types: tuple[str, ...]) -> dict[str, Any] | None:
+    """The object a test alias stands for (``pm_card_visa``), made now; ``None`` if it is none."""
+    for object_type in types:
+        fn = registry.stand_in_for(object_type)
+        found = fn(ctx, ref) if fn is not None else None
+        if found is not None:
+            return found
+    return None
 
 
 def includable(object_type: str, field: str) -> Any:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stripecli.emulator.behaviours import registry
+from stripecli.emulator.behaviours import charges, registry
 from stripecli.emulator.behaviours.common import initial, list_object, set_path
 from stripecli.emulator.context import Context
 from stripecli.emulator.errors import invalid
@@ -82,9 +82,14 @@ def create_subscription_invoice(ctx: Context, sub: dict[str, Any], items: list[d
         }, parent=invoice["id"], created=at)
     _total(ctx, invoice)
     _finalize(ctx, invoice, at)
-    if invoice["status"] != "paid" and (invoice["collection_method"] == "charge_automatically"
-                                        or invoice["amount_due"] == 0):
+    if invoice["status"] != "paid" and invoice["amount_due"] == 0:
         _pay(ctx, invoice, at)
+    elif invoice["status"] != "paid" and invoice["collection_method"] == "charge_automatically":
+        _, declined = charges.collect_invoice(ctx, invoice, at, subscription=sub)
+        if declined is None:
+            _pay(ctx, invoice, at)
+        else:  # Stripe's default payment_behavior (allow_incomplete), and a renewal that failed
+            sub["status"] = "incomplete" if reason == "subscription_create" else "past_due"
     ctx.save(invoice)
     return invoice
 
@@ -178,9 +183,32 @@ def _invoice_pay(ctx: Context, invoice: dict[str, Any], params: dict[str, Any]) 
         _total(ctx, invoice)
         _finalize(ctx, invoice, now)
     if invoice["status"] != "paid":
+        if params.get("paid_out_of_band"):
+            invoice["amount_paid_off_stripe"] = int(invoice.get("amount_remaining") or 0)
+        else:
+            sub = _subscription_of(ctx, invoice)
+            charge, declined = charges.collect_invoice(ctx, invoice, now, subscription=sub,
+                                                       method_ref=params.get("payment_method") or params.get("source"))
+            if declined is not None:
+                ctx.save(invoice)
+                raise charges.decline_error(charge, declined)
         _pay(ctx, invoice, now)
+        _reactivate(ctx, invoice)
     ctx.save(invoice)
     return invoice
+
+
+def _subscription_of(ctx: Context, invoice: dict[str, Any]) -> dict[str, Any] | None:
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    return ctx.find(details.get("subscription"), ("subscription",))
+
+
+def _reactivate(ctx: Context, invoice: dict[str, Any]) -> None:
+    """Paying the latest invoice of a ``past_due`` or ``incomplete`` subscription makes it active."""
+    sub = _subscription_of(ctx, invoice)
+    if sub is not None and sub.get("latest_invoice") == invoice["id"] and sub.get("status") in ("past_due", "incomplete"):
+        sub["status"] = "active"
+        ctx.save(sub)
 
 
 @registry.action("void-invoice", "invoice")

@@ -69,6 +69,7 @@ _clock_hooks: list[tuple[int, int, Hook]] = []
 _actions: dict[tuple[str, str], Hook] = {}
 _singletons: dict[str, Hook] = {}
 _includable: dict[tuple[str, str], Hook] = {}
+_stand_ins: dict[str, Hook] = {}
 _seq = [0]
 
 INITIAL: dict[str, dict[str, Any]] = {}
@@ -164,6 +165,21 @@ def includable(object_type: str, field: str) -> Callable[[Hook], Hook]:
 
 def includable_for(object_type: str, field: str) -> Hook | None:
     return _includable.get((object_type, field))
+
+
+def stand_in(*object_types: str) -> Callable[[Hook], Hook]:
+    """``fn(ctx, ref) -> obj | None``: the object a test alias in an action's path stands for
+    (``POST /v1/payment_methods/pm_card_visa/attach`` makes the payment method it names)."""
+    def register(fn: Hook) -> Hook:
+        for t in object_types:
+            _claim(_stand_ins, t, fn, "stand-in")
+        return fn
+
+    return register
+
+
+def stand_in_for(object_type: str) -> Hook | None:
+    return _stand_ins.get(object_type)
 
 
 def initial_values(table: dict[str, dict[str, Any]]) -> None:
