@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         proc, base = start_stripecli(str(tmpdir / "data"), tmpdir / "stripecli.log")
         try:
             with httpx.Client(base_url=base, timeout=30) as client:
-                results["stripecli emulator serve (waitress)"] = measure(client, args.n, args.seconds)
+                results["stripecli emulator serve (uvicorn)"] = measure(client, args.n, args.seconds)
         finally:
             stop(proc)
 
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     print("%-42s %12s %12s" % ("server", "create/s", "retrieve/s"))
     for name, r in results.items():
         print("%-42s %12.0f %12.0f" % (name, r["create"], r["retrieve"]))
-    ours = results.get("stripecli emulator serve (waitress)")
+    ours = results.get("stripecli emulator serve (uvicorn)")
     theirs = results.get("localstripe (aiohttp)")
     if ours and theirs:
         print("ratio stripecli/localstripe: create %.2fx, retrieve %.2fx" % (

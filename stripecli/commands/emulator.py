@@ -36,12 +36,24 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(12111, "--port", min=0, max=65535, help="Port to listen on (0 picks a free one)."),
     data_dir: Optional[str] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+    allow_remote: bool = typer.Option(
+        False, "--allow-remote",
+        help="Allow a --host that is not a loopback address. The emulator accepts any sk_test_ key, so anyone who "
+             "can reach that address can read and change its data."),
 ) -> None:
-    """Serve the emulator over HTTP for curl, stripe-python and other programs."""
-    from stripecli.emulator.server import serve as run
+    """Serve the emulator over HTTP for curl, stripe-python and other programs.
 
+    It listens on 127.0.0.1 unless told otherwise; a request body over 1 MiB gets 413 and a
+    connection idle for 5 seconds is closed.
+    """
+    from stripecli.emulator.server import is_loopback, serve as run
+
+    if not is_loopback(host) and not allow_remote:
+        sys.stderr.write("error: --host %s is not a loopback address; the emulator accepts any sk_test_ key, so "
+                         "pass --allow-remote to listen on it anyway\n" % host)
+        raise typer.Exit(2)
     try:
-        run(_data_dir(data_dir), host, port)
+        run(_data_dir(data_dir), host, port, allow_remote=allow_remote)
     except OSError as exc:
         sys.stderr.write("error: cannot listen on %s:%d: %s\n" % (host, port, exc.strerror or exc))
         raise typer.Exit(1)

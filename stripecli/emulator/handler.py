@@ -123,9 +123,7 @@ class Emulator:
             status, payload, extra = self._dispatch(method, path, query_string or "", h, body or b"", key, request_id,
                                                     pretty)
         except EmulatorError as err:
-            status, payload, extra = err.status, err.body(request_id), list(err.headers.items())
-            if status == 401:
-                extra.append(("WWW-Authenticate", 'Bearer realm="Stripe"'))
+            status, payload, extra = err.status, err.body(request_id), _error_headers(err)
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
@@ -144,6 +142,13 @@ class Emulator:
             return status, out, payload
         return status, out, _encode(payload, pretty)
 
+    def error_response(self, err: EmulatorError) -> tuple[int, Headers, bytes]:
+        """The response to an error found before a request reaches ``handle`` (the server's
+        body limit): Stripe's error shape, with a ``Request-Id`` like every other answer."""
+        request_id = "req_" + schema.random_token(14)
+        out: Headers = [("Request-Id", request_id), ("Content-Type", "application/json")] + _error_headers(err)
+        return err.status, out, _encode(err.body(request_id), False)
+
     # -- dispatch ---------------------------------------------------------------------------
 
     def _dispatch(self, method: str, path: str, query_string: str, h: dict[str, str], body: bytes, key: str,
@@ -154,7 +159,8 @@ class Emulator:
                                      "API %s; see https://stripe.com/docs/api." % (method, path, _api_version()))
         route, values = found
         raw = parse_query(query_string)
-        if body and "json" not in h.get("content-type", ""):
+        if body:
+            _check_content_type(h.get("content-type", ""))
             parse_form(body, raw)
         params = validate(route.op.get("params", []), raw)
         idempotency_key = h.get("idempotency-key") if method == "POST" else None
@@ -208,6 +214,25 @@ class Emulator:
                     raise
                 kept = err
         raise kept
+
+
+def _error_headers(err: EmulatorError) -> Headers:
+    extra = list(err.headers.items())
+    if err.status == 401:
+        extra.append(("WWW-Authenticate", 'Bearer realm="Stripe"'))
+    return extra
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _check_content_type(content_type: str) -> None:
+    """Stripe's v1 API reads form-encoded bodies only: a JSON (or any other) body is refused with
+    400, as Stripe does, rather than ignored (which would create objects without the fields sent)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media and media != FORM:
+        raise EmulatorError(400, "Invalid request: unsupported Content-Type %s. Stripe's API takes form-encoded "
+                                 "request bodies (Content-Type: %s), not JSON." % (content_type.strip(), FORM))
 
 
 def _api_version() -> str:

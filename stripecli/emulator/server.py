@@ -1,92 +1,210 @@
-"""The HTTP adapter: the emulator's handler as a WSGI application, served by waitress.
+"""The HTTP adapter: the emulator's handler as an ASGI application, served by uvicorn (httptools).
 
-Why waitress: it is a production-quality WSGI server written in pure Python (no C extension to
-build, so it installs wherever stripecli does, Windows included), maintained by the Pylons
-project, and it runs requests on a pool of threads. The handler is synchronous (stdlib sqlite3),
-so a threaded WSGI server fits it directly, where an ASGI server (uvicorn) would push every request
-through a thread pool anyway and the standard library's ``http.server`` is documented as not for
-production use (no keep-alive limits, no protection against slow clients).
+Why uvicorn with httptools (measured by ``bench/bench_emulator.py``, see docs/emulator.md): the
+handler is fast (tens of microseconds per retrieve) and CPU-bound under one GIL, so what limits
+the server is the cost of HTTP itself and of threads fighting for the GIL. waitress with 8
+threads spent most of its time on that contention; uvicorn parses HTTP in httptools' C parser and
+runs the handler on its one event-loop thread, with no thread switch per request. granian (Rust)
+was as fast or faster, but its WSGI and RSGI interfaces give the application a percent-decoded
+path, so ``/v1/customers/a%2Fb`` would reach another route; ASGI's ``raw_path`` keeps the path as
+sent, which is how ids typed by an operator stay one path segment.
+
+The handler runs inline on the event loop: one request at a time, which is how SQLite takes
+writers anyway. Limits an operator can rely on (each is tested over a real socket):
+
+- a request body over ``MAX_BODY_BYTES`` gets 413 in Stripe's error shape, without being read;
+- a connection idle for ``IDLE_TIMEOUT`` seconds is closed, whether it sent a request or not;
+  idle connections cost no thread, so 1,000 of them never hold up another client;
+- listening on anything but a loopback address needs ``allow_remote`` (the CLI's
+  ``--allow-remote``), and says on stderr that any ``sk_test_`` key is accepted.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import sys
-from http import HTTPStatus
-from typing import Any, Callable, Iterable
+import threading
+from typing import Any, Awaitable, Callable, Iterable
 
+from stripecli.emulator.errors import EmulatorError
 from stripecli.emulator.handler import Emulator
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 12111
+# Stripe documents no size limit for a form-encoded request; its largest real bodies (a few
+# hundred line items, 50 metadata keys of 500 characters) stay well under 1 MiB.
+MAX_BODY_BYTES = 1024 * 1024
+IDLE_TIMEOUT = 5.0
+
+ASGIApp = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
+# A background job of ``serve``: runs in its own thread until the event is set at shutdown.
+Background = Callable[[threading.Event], None]
 
 
-def _reason(status: int) -> str:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names only this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
     try:
-        return HTTPStatus(status).phrase
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
-        return "Unknown"
+        return False
 
 
-def make_app(emulator: Emulator) -> Callable[..., Iterable[bytes]]:
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        raw_uri = environ.get("REQUEST_URI") or environ.get("RAW_URI")
-        if raw_uri:
-            path = raw_uri.split("?", 1)[0]
-            if "://" in path:  # an absolute-form request target
-                path = "/" + path.split("://", 1)[1].split("/", 1)[-1]
+def remote_warning(host: str) -> str:
+    return ("warning: the emulator is listening on %s, which is not a loopback address: anyone who can reach it "
+            "can read and change its data with any sk_test_ key (it has no real authentication)" % host)
+
+
+def too_large(emulator: Emulator, length: int | None) -> tuple[int, list[tuple[str, str]], bytes]:
+    size = "%d bytes" % length if length is not None else "more than that"
+    return emulator.error_response(EmulatorError(
+        413, "Request body too large: the emulator accepts at most %d bytes (this one is %s)." % (MAX_BODY_BYTES, size),
+        headers={"Connection": "close"}))
+
+
+def make_app(emulator: Emulator, *, max_body: int = MAX_BODY_BYTES) -> ASGIApp:
+    async def app(scope: dict, receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            return
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        declared = next((v for k, v in headers if k == "content-length"), None)
+        length = int(declared) if declared is not None and declared.strip().isdigit() else None
+        answer = None
+        if length is not None and length > max_body:
+            answer = too_large(emulator, length)
         else:
-            path = environ.get("PATH_INFO") or "/"
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        body = environ["wsgi.input"].read(length) if length > 0 else b""
-        headers = [(k[5:].replace("_", "-"), v) for k, v in environ.items() if k.startswith("HTTP_")]
-        if environ.get("CONTENT_TYPE"):
-            headers.append(("Content-Type", environ["CONTENT_TYPE"]))
-        status, out, content = emulator.handle(environ["REQUEST_METHOD"], path, environ.get("QUERY_STRING", ""),
-                                               headers, body)
-        out = list(out) + [("Content-Length", str(len(content)))]
-        start_response("%d %s" % (status, _reason(status)), out)
-        return [content]
+            chunks = []
+            size = 0
+            more = True
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > max_body:  # a chunked body that does not say its length
+                    answer = too_large(emulator, None)
+                    break
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+        if answer is None:
+            raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+            path = raw.decode("latin-1").split("?", 1)[0]
+            answer = emulator.handle(scope["method"], path, scope["query_string"].decode("latin-1"), headers,
+                                     b"".join(chunks))
+        status, out, content = answer
+        response = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in out]
+        response.append((b"content-length", b"%d" % len(content)))
+        await send({"type": "http.response.start", "status": status, "headers": response})
+        await send({"type": "http.response.body", "body": content})
 
     return app
 
 
-def create_server(emulator: Emulator, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, threads: int = 8) -> Any:
-    """A waitress server bound to ``host:port`` (port 0 picks a free one: see ``.effective_port``)."""
-    import logging
+def _protocol_class() -> type:
+    """httptools' protocol, with the idle timer armed from the moment a connection opens.
 
-    import waitress.server
+    uvicorn closes a keep-alive connection ``timeout_keep_alive`` seconds after its last
+    response, but a connection that never sends a byte is kept forever; the emulator closes both.
+    """
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-    # "Task queue depth is N" is waitress telling that every thread is busy: noise for a test API
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    return waitress.server.create_server(
-        make_app(emulator),
-        host=host,
-        port=port,
-        threads=threads,
-        ident="stripecli-emulator",
-        channel_timeout=120,
-        connection_limit=1000,
-        clear_untrusted_proxy_headers=True,
-    )
+    class IdleClosingProtocol(HttpToolsProtocol):
+        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive,
+                                                                self.timeout_keep_alive_handler)
+
+    return IdleClosingProtocol
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0 picks a free one)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if sys.platform != "win32":  # on Windows SO_REUSEADDR would let two servers share the port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+        sock.set_inheritable(True)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class Server:
+    """uvicorn serving ``make_app(emulator)`` on an already bound socket (see ``bind``)."""
+
+    def __init__(self, emulator: Emulator, sock: socket.socket, *, idle_timeout: float = IDLE_TIMEOUT) -> None:
+        import uvicorn
+
+        self.emulator = emulator
+        self.socket = sock
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            make_app(emulator),
+            http=_protocol_class(),
+            loop="asyncio",
+            lifespan="off",
+            interface="asgi3",
+            log_level="warning",
+            access_log=False,
+            proxy_headers=False,
+            server_header=False,
+            timeout_keep_alive=idle_timeout,  # type: ignore[arg-type]  # seconds, a float works
+            timeout_graceful_shutdown=5,
+        )
+        self.uvicorn = uvicorn.Server(config)
+
+    def run(self) -> None:
+        """Serve until ``stop()`` or SIGINT/SIGTERM."""
+        self.uvicorn.run(sockets=[self.socket])
+
+    def stop(self) -> None:
+        self.uvicorn.should_exit = True
+
+
+def create_server(emulator: Emulator, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
+                  idle_timeout: float = IDLE_TIMEOUT) -> Server:
+    return Server(emulator, bind(host, port), idle_timeout=idle_timeout)
 
 
 def serve(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-          announce: Callable[[str], None] | None = None) -> None:
-    """Serve until interrupted; ``announce`` gets the one line saying where."""
+          announce: Callable[[str], None] | None = None, *, allow_remote: bool = False,
+          background: Iterable[Background] = ()) -> None:
+    """Serve until interrupted; ``announce`` gets the lines saying where (and any warning).
+
+    Each ``background`` job runs in a daemon thread next to the server and is asked to stop (its
+    event is set) when the server shuts down.
+    """
+    say = announce or (lambda text: (sys.stderr.write(text + "\n"), sys.stderr.flush()))
+    if not is_loopback(host) and not allow_remote:
+        raise PermissionError("%s is not a loopback address; pass allow_remote to listen on it" % host)
+    sock = bind(host, port)
     emulator = Emulator(data_dir)
-    server = create_server(emulator, host, port)
-    bound_port = getattr(server, "effective_port", port)
+    server = Server(emulator, sock)
     shown_host = "[%s]" % host if ":" in host else host
-    base = "http://%s:%s" % (shown_host, bound_port)
-    line = ("stripecli emulator listening on %s (data %s); point the CLI at it with STRIPE_API_BASE=%s, "
-            "stripe-python with stripe.api_base = %r, and use any sk_test_ key" % (base, emulator.store.path, base, base))
-    (announce or (lambda text: (sys.stderr.write(text + "\n"), sys.stderr.flush())))(line)
+    base = "http://%s:%s" % (shown_host, server.port)
+    if not is_loopback(host):
+        say(remote_warning(host))
+    say("stripecli emulator listening on %s (data %s); point the CLI at it with STRIPE_API_BASE=%s, "
+        "stripe-python with stripe.api_base = %r, and use any sk_test_ key" % (base, emulator.store.path, base, base))
+    stopping = threading.Event()
+    threads = [threading.Thread(target=job, args=(stopping,), name="emulator-%s" % getattr(job, "__name__", "job"),
+                                daemon=True) for job in background]
+    for thread in threads:
+        thread.start()
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
+        stopping.set()
+        for thread in threads:
+            thread.join(timeout=5)
+        sock.close()

@@ -72,6 +72,20 @@ def database_path(data_dir: str | None = None) -> str:
     return os.path.join(data_dir or default_data_dir(), DB_NAME)
 
 
+def _create_private(data_dir: str, path: str) -> None:
+    """Create the data directory (0700) and the database file (0600) readable by their owner only:
+    the emulator's data is the operator's, whatever the umask. SQLite gives its ``-wal`` and
+    ``-shm`` files the database file's permissions. Existing files and directories are left as
+    they are (an operator may have shared them on purpose)."""
+    if not os.path.isdir(data_dir):
+        os.makedirs(data_dir, mode=0o700, exist_ok=True)
+    if not os.path.exists(path):
+        try:
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:  # another process made it first
+            pass
+
+
 class Row:
     """One stored object: its JSON and the columns lists sort and filter on."""
 
@@ -94,7 +108,7 @@ class Store:
     def __init__(self, data_dir: str | None = None) -> None:
         self.data_dir = os.path.abspath(data_dir or default_data_dir())
         self.path = os.path.join(self.data_dir, DB_NAME)
-        os.makedirs(self.data_dir, exist_ok=True)
+        _create_private(self.data_dir, self.path)
         self._local = threading.local()
         self._synchronous = os.environ.get("STRIPECLI_EMULATOR_SYNCHRONOUS", "NORMAL").upper()
         if self._synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):

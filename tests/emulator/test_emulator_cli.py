@@ -92,7 +92,7 @@ def test_the_emulator_group_has_serve_reset_and_status(cli):
 def test_the_emulator_never_imports_the_command_line():
     # httpx's own command line (httpx[cli]) pulls click and rich in: count only what comes after
     code = (
-        "import sys, httpx, waitress.server\n"
+        "import sys, httpx, uvicorn, httptools\n"
         "before = set(sys.modules)\n"
         "import stripecli.emulator.handler, stripecli.emulator.transport, stripecli.emulator.server\n"
         "from stripecli.emulator import behaviours, operations, store, routes\n"
