@@ -977,7 +977,7 @@ _stripecli_leaf() {
     'auth logout') _stripecli_r='0 . --profile=p --all' ;;
     'completion show') _stripecli_r='0 303' ;;
     'completion install') _stripecli_r='0 . --shell=303' ;;
-    'emulator serve') _stripecli_r='0 . --host= --port= --data-dir=' ;;
+    'emulator serve') _stripecli_r='0 . --host= --port= --data-dir= --allow-remote' ;;
     'emulator reset') _stripecli_r='0 . --data-dir=' ;;
     'emulator status') _stripecli_r='0 . --data-dir=' ;;
     'help exit-codes') _stripecli_r='0 .' ;;

@@ -1926,7 +1926,7 @@ function __stripecli_leaf
         case 'completion install'
             printf '%s\n' '0 . --shell=303'
         case 'emulator serve'
-            printf '%s\n' '0 . --host= --port= --data-dir='
+            printf '%s\n' '0 . --host= --port= --data-dir= --allow-remote'
         case 'emulator reset'
             printf '%s\n' '0 . --data-dir='
         case 'emulator status'

@@ -963,7 +963,7 @@ $__stripecliLeaf = @{
     'auth logout' = '0 . --profile=p --all'
     'completion show' = '0 303'
     'completion install' = '0 . --shell=303'
-    'emulator serve' = '0 . --host= --port= --data-dir='
+    'emulator serve' = '0 . --host= --port= --data-dir= --allow-remote'
     'emulator reset' = '0 . --data-dir='
     'emulator status' = '0 . --data-dir='
     'help exit-codes' = '0 .'
