@@ -195,6 +195,18 @@ def _env() -> dict[str, str]:
     return dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 
 
+def _listening_on(proc: subprocess.Popen, log, timeout: float = 30.0) -> str:
+    """The base address a served emulator announces on stderr (written to ``log``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        if "listening on http" in text:
+            return "http" + text.split("listening on http", 1)[1].split(" ", 1)[0]
+        assert proc.poll() is None, text
+        time.sleep(0.05)
+    raise AssertionError("no announcement within %.0fs: %s" % (timeout, log.read_text()))
+
+
 def test_a_non_loopback_host_is_refused_without_the_flag(tmp_path):
     result = subprocess.run(_serve_command("--host", "0.0.0.0", "--data-dir", str(tmp_path / "d")),
                             capture_output=True, text=True, env=_env(), cwd=str(ROOT), timeout=60)
@@ -213,15 +225,7 @@ def test_a_non_loopback_host_with_the_flag_serves_and_warns(tmp_path):
                                                str(tmp_path / "d")),
                                 stdout=subprocess.DEVNULL, stderr=handle, env=_env(), cwd=str(ROOT))
     try:
-        deadline = time.monotonic() + 30
-        port = None
-        while time.monotonic() < deadline and port is None:
-            text = log.read_text(errors="replace")
-            if "listening on http://0.0.0.0:" in text:
-                port = int(text.split("listening on http://0.0.0.0:", 1)[1].split(" ", 1)[0])
-            assert proc.poll() is None, text
-            time.sleep(0.05)
-        assert port is not None, log.read_text()
+        port = int(_listening_on(proc, log).rsplit(":", 1)[1])
         text = log.read_text()
         assert text.startswith("warning: the emulator is listening on 0.0.0.0, which is not a loopback address")
         assert "any sk_test_ key" in text.splitlines()[0]
@@ -243,15 +247,7 @@ def test_the_database_and_its_directory_are_private_to_the_user(tmp_path):
         proc = subprocess.Popen([sys.executable, "-c", code % (argv,)], stdout=subprocess.DEVNULL, stderr=handle,
                                 env=env, cwd=str(ROOT))
     try:
-        deadline = time.monotonic() + 30
-        base = None
-        while time.monotonic() < deadline and base is None:
-            text = log.read_text(errors="replace")
-            if "listening on " in text:
-                base = text.split("listening on ", 1)[1].split(" ", 1)[0]
-            assert proc.poll() is None, text
-            time.sleep(0.05)
-        assert base, log.read_text()
+        base = _listening_on(proc, log)
         created = httpx.post(base + "/v1/customers", headers=AUTH, data={"email": "a@example.com"}, timeout=10)
         assert created.status_code == 200
     finally:
