@@ -22,6 +22,8 @@ HAND_WRITTEN: dict[str, tuple[str, str]] = {
     "emulator": ("stripecli.commands.emulator", "Run, serve or reset the local Stripe emulator."),
     "auth": ("stripecli.commands.auth", "Log in, list and switch profiles (keys in the OS keyring)."),
     "completion": ("stripecli.commands.completion", "Shell completion scripts: show or install for bash, zsh, fish, PowerShell."),
+    "fixtures": ("stripecli.commands.fixtures", "Run a fixture file (Stripe CLI's JSON format) of API calls."),
+    "trigger": ("stripecli.commands.trigger", "Make Stripe emit an event: stripecli trigger payment_intent.succeeded."),
 }
 
 ROOT_HELP = """Operate a Stripe account from the shell.
