@@ -23,6 +23,7 @@ HAND_WRITTEN: dict[str, tuple[str, str]] = {
     "auth": ("stripecli.commands.auth", "Log in, list and switch profiles (keys in the OS keyring)."),
     "completion": ("stripecli.commands.completion", "Shell completion scripts: show or install for bash, zsh, fish, PowerShell."),
     "fixtures": ("stripecli.commands.fixtures", "Run a fixture file (Stripe CLI's JSON format) of API calls."),
+    "listen": ("stripecli.commands.listen", "Forward events, signed, to local URLs (webhooks without a public endpoint)."),
     "trigger": ("stripecli.commands.trigger", "Make Stripe emit an event: stripecli trigger payment_intent.succeeded."),
 }
 
