@@ -24,6 +24,7 @@ HAND_WRITTEN: dict[str, tuple[str, str]] = {
     "completion": ("stripecli.commands.completion", "Shell completion scripts: show or install for bash, zsh, fish, PowerShell."),
     "fixtures": ("stripecli.commands.fixtures", "Run a fixture file (Stripe CLI's JSON format) of API calls."),
     "listen": ("stripecli.commands.listen", "Forward events, signed, to local URLs (webhooks without a public endpoint)."),
+    "logs": ("stripecli.commands.logs", "Tail the local emulator's request log: stripecli logs tail --local."),
     "trigger": ("stripecli.commands.trigger", "Make Stripe emit an event: stripecli trigger payment_intent.succeeded."),
 }
 

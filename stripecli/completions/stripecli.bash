@@ -4,7 +4,7 @@
 
 _stripecli_children() {
   case $1 in
-    '.') _stripecli_r='billing connect capital radar issuing terminal treasury entitlements sigma reporting financial-connections tax identity crypto climate forwarding webhooks apps test-clocks core auth completion emulator help request' ;;
+    '.') _stripecli_r='billing connect capital radar issuing terminal treasury entitlements sigma reporting financial-connections tax identity crypto climate forwarding webhooks apps test-clocks core auth completion emulator fixtures help listen logs request trigger' ;;
     'billing') _stripecli_r='alerts analytic-meter-usage credit-balance-summary credit-grants credit-transactions customer-tax-ids feedback-options meter-event-adjustments meter-event-summaries meter-events meters plans quote-computed-upfront-line-items quote-line-items quote-lines quote-preview-invoices quote-preview-subscription-schedules quotes subscription-items subscription-schedules subscriptions tax-ids usage-record-summaries usage-records' ;;
     'billing alerts') _stripecli_r='activate archive create deactivate get list' ;;
     'billing analytic-meter-usage') _stripecli_r='get' ;;
@@ -211,6 +211,7 @@ _stripecli_children() {
     'completion') _stripecli_r='show install' ;;
     'emulator') _stripecli_r='serve reset status' ;;
     'help') _stripecli_r='exit-codes output timestamps' ;;
+    'logs') _stripecli_r='tail' ;;
     *) _stripecli_r=''; return 1 ;;
   esac
 }
@@ -980,10 +981,14 @@ _stripecli_leaf() {
     'emulator serve') _stripecli_r='0 . --host= --port= --data-dir= --allow-remote' ;;
     'emulator reset') _stripecli_r='0 . --data-dir=' ;;
     'emulator status') _stripecli_r='0 . --data-dir=' ;;
+    'fixtures') _stripecli_r='0 - --format=304 --api-key= --profile=p --live --yes -y --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color' ;;
     'help exit-codes') _stripecli_r='0 .' ;;
     'help output') _stripecli_r='0 .' ;;
     'help timestamps') _stripecli_r='0 .' ;;
+    'listen') _stripecli_r='0 . --forward-to= --forward-connect-to= --events= --headers= --print-secret --format=304 --poll-interval= --api-key= --profile=p --live --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color' ;;
+    'logs tail') _stripecli_r='0 . --filter-status-code= --filter-http-method= --filter-request-path= --format=304 --local' ;;
     'request') _stripecli_r='4 -,-' ;;
+    'trigger') _stripecli_r='0 - --list --override= --add= --remove= --skip= --format=304 --api-key= --profile=p --live --yes -y --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color' ;;
     *) _stripecli_r=''; return 1 ;;
   esac
 }
@@ -1301,6 +1306,7 @@ _stripecli_values() {
     '301') _stripecli_r='always if_fingerprinting_not_supported never' ;;
     '302') _stripecli_r='canceled error failed requires_challenge requires_submission succeeded' ;;
     '303') _stripecli_r='bash zsh fish powershell' ;;
+    '304') _stripecli_r='text json' ;;
     *) _stripecli_r=''; return 1 ;;
   esac
 }

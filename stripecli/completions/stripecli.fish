@@ -4,7 +4,7 @@
 function __stripecli_children
     switch "$argv[1]"
         case '.'
-            printf '%s\n' 'billing connect capital radar issuing terminal treasury entitlements sigma reporting financial-connections tax identity crypto climate forwarding webhooks apps test-clocks core auth completion emulator help request'
+            printf '%s\n' 'billing connect capital radar issuing terminal treasury entitlements sigma reporting financial-connections tax identity crypto climate forwarding webhooks apps test-clocks core auth completion emulator fixtures help listen logs request trigger'
         case 'billing'
             printf '%s\n' 'alerts analytic-meter-usage credit-balance-summary credit-grants credit-transactions customer-tax-ids feedback-options meter-event-adjustments meter-event-summaries meter-events meters plans quote-computed-upfront-line-items quote-line-items quote-lines quote-preview-invoices quote-preview-subscription-schedules quotes subscription-items subscription-schedules subscriptions tax-ids usage-record-summaries usage-records'
         case 'billing alerts'
@@ -417,6 +417,8 @@ function __stripecli_children
             printf '%s\n' 'serve reset status'
         case 'help'
             printf '%s\n' 'exit-codes output timestamps'
+        case 'logs'
+            printf '%s\n' 'tail'
     end
 end
 function __stripecli_hidden
@@ -1931,14 +1933,22 @@ function __stripecli_leaf
             printf '%s\n' '0 . --data-dir='
         case 'emulator status'
             printf '%s\n' '0 . --data-dir='
+        case 'fixtures'
+            printf '%s\n' '0 - --format=304 --api-key= --profile=p --live --yes -y --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color'
         case 'help exit-codes'
             printf '%s\n' '0 .'
         case 'help output'
             printf '%s\n' '0 .'
         case 'help timestamps'
             printf '%s\n' '0 .'
+        case 'listen'
+            printf '%s\n' '0 . --forward-to= --forward-connect-to= --events= --headers= --print-secret --format=304 --poll-interval= --api-key= --profile=p --live --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color'
+        case 'logs tail'
+            printf '%s\n' '0 . --filter-status-code= --filter-http-method= --filter-request-path= --format=304 --local'
         case 'request'
             printf '%s\n' '4 -,-'
+        case 'trigger'
+            printf '%s\n' '0 - --list --override= --add= --remove= --skip= --format=304 --api-key= --profile=p --live --yes -y --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color'
     end
 end
 function __stripecli_globals
@@ -2561,6 +2571,8 @@ function __stripecli_values
             printf '%s\n' 'canceled error failed requires_challenge requires_submission succeeded'
         case '303'
             printf '%s\n' 'bash zsh fish powershell'
+        case '304'
+            printf '%s\n' 'text json'
     end
 end
 function __stripecli_desc
@@ -4319,6 +4331,8 @@ function __stripecli_desc
             printf '%s\n' 'Empty the emulator\'s database (local test data only; no confirmation asked).'
         case 'emulator status'
             printf '%s\n' 'Print the database path and how many objects of each type it holds, as JSON.'
+        case 'fixtures'
+            printf '%s\n' 'Run a fixture file (Stripe CLI\'s JSON format) of API calls.'
         case 'help'
             printf '%s\n' 'Help topics: exit-codes, output, timestamps.'
         case 'help exit-codes'
@@ -4327,8 +4341,16 @@ function __stripecli_desc
             printf '%s\n' 'Output formats, --fields, and what goes to stdout and stderr.'
         case 'help timestamps'
             printf '%s\n' 'The forms a timestamp flag accepts.'
+        case 'listen'
+            printf '%s\n' 'Forward events, signed, to local URLs (webhooks without a public endpoint).'
+        case 'logs'
+            printf '%s\n' 'Tail the local emulator\'s request log: stripecli logs tail --local.'
+        case 'logs tail'
+            printf '%s\n' 'Stream the emulator\'s requests as they happen: time, status, method, path, request id,...'
         case 'request'
             printf '%s\n' 'Send any API request: stripecli request GET /v1/balance.'
+        case 'trigger'
+            printf '%s\n' 'Make Stripe emit an event: stripecli trigger payment_intent.succeeded.'
     end
 end
 

@@ -2,7 +2,7 @@
 # Install: stripecli completion install --shell powershell, then dot-source the file from $PROFILE.
 
 $__stripecliChildren = @{
-    '.' = 'billing connect capital radar issuing terminal treasury entitlements sigma reporting financial-connections tax identity crypto climate forwarding webhooks apps test-clocks core auth completion emulator help request'
+    '.' = 'billing connect capital radar issuing terminal treasury entitlements sigma reporting financial-connections tax identity crypto climate forwarding webhooks apps test-clocks core auth completion emulator fixtures help listen logs request trigger'
     'billing' = 'alerts analytic-meter-usage credit-balance-summary credit-grants credit-transactions customer-tax-ids feedback-options meter-event-adjustments meter-event-summaries meter-events meters plans quote-computed-upfront-line-items quote-line-items quote-lines quote-preview-invoices quote-preview-subscription-schedules quotes subscription-items subscription-schedules subscriptions tax-ids usage-record-summaries usage-records'
     'billing alerts' = 'activate archive create deactivate get list'
     'billing analytic-meter-usage' = 'get'
@@ -209,6 +209,7 @@ $__stripecliChildren = @{
     'completion' = 'show install'
     'emulator' = 'serve reset status'
     'help' = 'exit-codes output timestamps'
+    'logs' = 'tail'
 }
 $__stripecliHidden = @{
     '.' = 'account-notices apple-pay-domains balance balance-settings balance-transactions billing-portal-configurations billing-portal-sessions charges checkout-session-line-items checkout-sessions confirmation-tokens coupons credit-note-line-items credit-note-preview-lines credit-notes customer-balance-transactions customer-cash-balance customer-cash-balance-transactions customer-funding-instructions customer-payment-methods customer-payment-sources customer-sessions customers disputes ephemeral-keys events exchange-rates external-accounts file-links files fx-quotes invoice-items invoice-line-items invoice-payments invoice-rendering-templates invoices mandates margins orders payment-attempt-records payment-intent-amount-details-line-items payment-intents payment-link-line-items payment-links payment-method-configurations payment-method-domains payment-methods payment-records payouts prices privacy-redaction-job-validation-errors privacy-redaction-jobs product-catalog-trial-offers products promotion-codes refunds reserve-holds reserve-plans reserve-releases setup-attempts setup-intents shared-payment-granted-tokens shared-payment-issued-tokens shipping-rates source-transactions sources tax-codes tax-rates three-d-secure-authentications tokens'
@@ -966,10 +967,14 @@ $__stripecliLeaf = @{
     'emulator serve' = '0 . --host= --port= --data-dir= --allow-remote'
     'emulator reset' = '0 . --data-dir='
     'emulator status' = '0 . --data-dir='
+    'fixtures' = '0 - --format=304 --api-key= --profile=p --live --yes -y --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color'
     'help exit-codes' = '0 .'
     'help output' = '0 .'
     'help timestamps' = '0 .'
+    'listen' = '0 . --forward-to= --forward-connect-to= --events= --headers= --print-secret --format=304 --poll-interval= --api-key= --profile=p --live --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color'
+    'logs tail' = '0 . --filter-status-code= --filter-http-method= --filter-request-path= --format=304 --local'
     'request' = '4 -,-'
+    'trigger' = '0 - --list --override= --add= --remove= --skip= --format=304 --api-key= --profile=p --live --yes -y --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color'
 }
 $__stripecliGlobals = @{
     1 = '-d= --data= --data-json= -o=1 --output=1 --fields= --dry-run --api-key= --profile=p --live --yes -y --local --api-base= --stripe-version= --stripe-account= --idempotency-key= --max-retries= --timeout= --verbose -v --no-color'
@@ -1281,6 +1286,7 @@ $__stripecliValues = @{
     301 = 'always if_fingerprinting_not_supported never'
     302 = 'canceled error failed requires_challenge requires_submission succeeded'
     303 = 'bash zsh fish powershell'
+    304 = 'text json'
 }
 $__stripecliDesc = @{
     'billing' = 'Subscriptions, plans, quotes, credits, meters, alerts, tax IDs and usage records.'
@@ -2160,11 +2166,16 @@ $__stripecliDesc = @{
     'emulator serve' = 'Serve the emulator over HTTP for curl, stripe-python and other programs.'
     'emulator reset' = 'Empty the emulator''s database (local test data only; no confirmation asked).'
     'emulator status' = 'Print the database path and how many objects of each type it holds, as JSON.'
+    'fixtures' = 'Run a fixture file (Stripe CLI''s JSON format) of API calls.'
     'help' = 'Help topics: exit-codes, output, timestamps.'
     'help exit-codes' = 'The exit codes every command uses (stable: scripts can rely on them).'
     'help output' = 'Output formats, --fields, and what goes to stdout and stderr.'
     'help timestamps' = 'The forms a timestamp flag accepts.'
+    'listen' = 'Forward events, signed, to local URLs (webhooks without a public endpoint).'
+    'logs' = 'Tail the local emulator''s request log: stripecli logs tail --local.'
+    'logs tail' = 'Stream the emulator''s requests as they happen: time, status, method, path, request id,...'
     'request' = 'Send any API request: stripecli request GET /v1/balance.'
+    'trigger' = 'Make Stripe emit an event: stripecli trigger payment_intent.succeeded.'
 }
 
 $__stripecliCompleter = {

@@ -15,11 +15,12 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 import traceback
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qsl
 
-from stripecli.emulator import behaviours, operations, routes, schema
+from stripecli.emulator import behaviours, operations, requestlog, routes, schema
 from stripecli.emulator.context import Context
 from stripecli.emulator.errors import EmulatorError, unauthorized
 from stripecli.emulator.forms import parse_form, parse_query
@@ -110,6 +111,18 @@ class Emulator:
 
     def handle(self, method: str, path: str, query_string: str, headers: Mapping[str, str] | Iterable[tuple[str, str]],
                body: bytes) -> tuple[int, Headers, bytes]:
+        """The response, and one row in the request log (``requestlog``: no key, no body)."""
+        started_at, started = time.time(), time.monotonic()
+        status, out, content = self._respond(method, path, query_string, headers, body)
+        response_headers = dict(out)
+        requestlog.record(self.store, at=started_at, method=method.upper(), path=path, status=status,
+                          request_id=response_headers.get("Request-Id", ""),
+                          duration_ms=(time.monotonic() - started) * 1000,
+                          idempotency_key=response_headers.get("Idempotency-Key"))
+        return status, out, content
+
+    def _respond(self, method: str, path: str, query_string: str,
+                 headers: Mapping[str, str] | Iterable[tuple[str, str]], body: bytes) -> tuple[int, Headers, bytes]:
         method = method.upper()
         h = _lower_headers(headers)
         request_id = "req_" + schema.random_token(14)
