@@ -115,6 +115,8 @@ def usage_message(exc: click.UsageError) -> str:
             name = "/".join(getattr(param, "opts", []) or [param.name or ""])
         return _one_line(f"invalid value for {name}: {exc.message}")
     message = _one_line(exc.format_message())
+    if message.startswith("Got unexpected extra argument"):  # "unexpected" is kept for real bugs
+        message = "too many arguments: " + message.split("(", 1)[-1].rstrip(")")
     if exc.ctx is not None:
         if message.startswith("No such command") and isinstance(exc.ctx.command, click.Group):
             import difflib
@@ -130,13 +132,13 @@ def usage_message(exc: click.UsageError) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from stripecli.redact import redact
+    from stripecli.redact import clip, redact
 
     command = typer.main.get_command(app)
     try:
         result: Any = command.main(args=argv, prog_name="stripecli", standalone_mode=False)
     except click.UsageError as exc:
-        sys.stderr.write(redact(f"error: {usage_message(exc)}") + "\n")
+        sys.stderr.write(clip(redact(f"error: {usage_message(exc)}")) + "\n")
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -146,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - every failure ends as one line and an exit code
         code = getattr(exc, "exit_code", None)
         if code is None:
-            sys.stderr.write(f"error: unexpected {type(exc).__name__}: {redact(str(exc))}\n")
+            sys.stderr.write(clip(f"error: unexpected {type(exc).__name__}: {redact(str(exc))}") + "\n")
             return 1
         message = getattr(exc, "message", None) or str(exc)
         one_line = getattr(exc, "one_line", None)
-        sys.stderr.write(redact(f"error: {one_line() if callable(one_line) else message}") + "\n")
+        sys.stderr.write(clip(redact(f"error: {one_line() if callable(one_line) else message}")) + "\n")
         return int(code)
     return result if isinstance(result, int) else 0
 

@@ -1,10 +1,11 @@
-"""Masking of API keys: a secret key never appears in any output, only ``sk_test_...abcd``."""
+"""Masking of API keys: a secret key never appears in any output, only ``sk_test_...abcd``; and
+clipping of values too long to show in a one-line error."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["mask_key", "redact", "SECRET_KEY_PATTERN"]
+__all__ = ["mask_key", "redact", "clip", "SECRET_KEY_PATTERN"]
 
 _PREFIX = re.compile(r"^(?:sk|rk|pk)_(?:test|live)_")
 SECRET_KEY_PATTERN = re.compile(r"(?:sk|rk)_(?:test|live)_[A-Za-z0-9]{8,}")
@@ -40,3 +41,18 @@ def redact(text: str, *keys: str | None) -> str:
     for key in sorted({k for k in keys if k and len(k) >= _MIN_REDACT_LEN}, key=len, reverse=True):
         text = text.replace(key, mask_key(key))
     return SECRET_KEY_PATTERN.sub(lambda m: mask_key(m.group(0)), text)
+
+
+CLIP_WORD = 120    # a run of text without spaces longer than this is an echoed value, not prose
+CLIP_KEEP = 60
+CLIP_LINE = 2000
+_LONG_WORD = re.compile(r"\S{%d,}" % (CLIP_WORD + 1))
+
+
+def clip(line: str) -> str:
+    """An error line fit for a terminal: a value echoed back whole (a 100 KB id, a 5,000-level
+    key) shows its first characters and its length; the line itself stops at 2,000 characters."""
+    line = _LONG_WORD.sub(lambda m: "%s... (%d characters)" % (m.group(0)[:CLIP_KEEP], len(m.group(0))), line)
+    if len(line) > CLIP_LINE:
+        line = line[:CLIP_LINE] + "... (%d characters)" % len(line)
+    return line

@@ -18,7 +18,7 @@ MUTATING = ("POST", "DELETE")
 def build_params(op: dict, specs: list, values: list, opts: GlobalOptions) -> dict[str, Any]:
     """Merge ``--data-json`` < ``-d`` < typed flags, then check what is required."""
     from stripecli.surface.params import collect, missing_required
-    from stripecli.surface.values import deep_merge, drop_holes, parse_data_json, parse_data_pair, set_path
+    from stripecli.surface.values import deep_merge, parse_data_json, parse_data_pair, set_path, shape_lists
 
     merged: dict[str, Any] = {}
     if opts.data_json is not None:
@@ -28,14 +28,18 @@ def build_params(op: dict, specs: list, values: list, opts: GlobalOptions) -> di
             raise UsageError(f"invalid value for --data-json: {exc}") from None
     if opts.data:
         pairs: dict[str, Any] = {}
-        for text in opts.data:
-            try:
+        try:
+            for text in opts.data:
                 path, value = parse_data_pair(text)
-            except ValueError as exc:
-                raise UsageError(f"invalid value for -d/--data: {exc}") from None
-            set_path(pairs, path, value)
+                set_path(pairs, path, value)
+            pairs = shape_lists(pairs, op.get("params", []))
+        except ValueError as exc:
+            raise UsageError(f"invalid value for -d/--data: {exc}") from None
         merged = deep_merge(merged, pairs)
-    merged = drop_holes(deep_merge(merged, collect(specs, values)))
+    try:
+        merged = deep_merge(merged, collect(specs, values))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     missing = missing_required(op.get("params", []), merged)
     if missing:
         raise UsageError(f"missing required {missing}: give the flag, -d or --data-json")

@@ -38,6 +38,7 @@ DEFAULT_READ_TIMEOUT = 80.0
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
+MAX_URL_LENGTH = 65536  # httpx's limit; servers' are lower still
 
 Cursor = tuple[str, str]
 
@@ -366,6 +367,9 @@ def _check_wire(url: str) -> None:
 
     import httpx
 
+    if len(url) > MAX_URL_LENGTH:
+        raise UsageError("the URL would be %d characters, more than the %d an HTTP client sends: "
+                         "an id or a query param is too long" % (len(url), MAX_URL_LENGTH))
     parts = urlsplit(url)
     shown = (parts.path or "/") + ("?" + parts.query if parts.query else "")
     try:

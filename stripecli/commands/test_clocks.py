@@ -26,31 +26,68 @@ WAIT_TIMEOUT = 300.0
 MAX_POLL_INTERVAL = 2.0
 EXIT_WAIT_TIMEOUT = 8
 
-_BY = re.compile(r"^\+?(\d+)(s|m|h|d|w|mo|y)$")
+_BY = re.compile(r"\+?([0-9]{1,12})(s|m|h|d|w|mo|y)", re.ASCII)
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+# Stripe advances a clock at most two years past its frozen time: an offset beyond this can be
+# refused before the clock is read (the exact limit, in calendar months, is checked after).
+_MAX_OFFSET = {"mo": TWO_YEARS_MONTHS, "y": TWO_YEARS_MONTHS // 12, **{u: (366 + 365) * 86400 // s for u, s in _UNIT.items()}}
 
 
-def advance_by(frozen_time: int, text: str) -> int:
-    """``30d``, ``2w``, ``12h``, ``1mo`` (calendar months), ``1y`` from the clock's frozen time."""
-    m = _BY.match(text.strip())
+def parse_offset(text: str) -> tuple[int, str]:
+    """``30d`` -> (30, 'd'): checked for form and size before the clock is read."""
+    m = _BY.fullmatch(text.strip())
     if not m:
         raise UsageError(f"invalid value for --by: '{text}' is not an offset such as 30d, 2w, 12h, 1mo or 1y")
     n, unit = int(m.group(1)), m.group(2)
     if n == 0:
         raise UsageError("invalid value for --by: the offset must be more than zero")
-    if unit == "mo":
-        return add_months(frozen_time, n)
-    if unit == "y":
-        return add_months(frozen_time, 12 * n)
-    return frozen_time + n * _UNIT[unit]
+    if n > _MAX_OFFSET[unit]:
+        raise UsageError(f"invalid value for --by: '{text}' is more than two years, the most a test clock "
+                         "advances past its frozen time")
+    return n, unit
+
+
+def advance_by(frozen_time: int, text: str) -> int:
+    """``30d``, ``2w``, ``12h``, ``1mo`` (calendar months), ``1y`` from the clock's frozen time."""
+    n, unit = parse_offset(text)
+    months = {"mo": n, "y": 12 * n}.get(unit)
+    return _add_months(frozen_time, months) if months else frozen_time + n * _UNIT[unit]
+
+
+def _add_months(ts: int, months: int) -> int:
+    """``add_months``, with a date past year 9999 (which Python cannot name) as MAX_TIMESTAMP + 1."""
+    from stripecli.surface.values import MAX_TIMESTAMP
+
+    try:
+        return add_months(ts, months)
+    except (ValueError, OverflowError):
+        return MAX_TIMESTAMP + 1
+
+
+def frozen_time_of(clock: Any, clock_id: str) -> int:
+    """The clock's ``frozen_time`` from an API answer; an answer without one is an API error."""
+    from stripecli.surface.values import MAX_TIMESTAMP
+
+    value = clock.get("frozen_time") if isinstance(clock, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TIMESTAMP:
+        raise CliError(f"the API's answer for test clock {clock_id} has no usable frozen_time (got {value!r}): "
+                       "cannot check the target against it", exit_code=1)
+    return value
 
 
 def check_target(frozen_time: int, target: int) -> None:
-    """Stripe's rule, checked before sending: after the frozen time, at most two years ahead."""
-    now_s, target_s = format_timestamp(frozen_time), format_timestamp(target)
+    """Stripe's rule, checked before sending: after the frozen time, at most two years ahead
+    (and, as for every time, not after 9999-12-31T23:59:59Z)."""
+    from stripecli.surface.values import MAX_TIMESTAMP
+
+    now_s = format_timestamp(frozen_time)
+    if target > MAX_TIMESTAMP:
+        raise UsageError(f"the target is after 9999-12-31T23:59:59Z, the last time Stripe accepts "
+                         f"(the clock's frozen time is {now_s})")
+    target_s = format_timestamp(target)
     if target <= frozen_time:
         raise UsageError(f"the target {target_s} is not after the clock's frozen time {now_s}")
-    limit = add_months(frozen_time, TWO_YEARS_MONTHS)
+    limit = min(_add_months(frozen_time, TWO_YEARS_MONTHS), MAX_TIMESTAMP)
     if target > limit:
         raise UsageError(f"the target {target_s} is more than two years after the clock's frozen time {now_s} "
                          f"(latest: {format_timestamp(limit)})")
@@ -71,41 +108,48 @@ def _advance(**kwargs: Any) -> int:
     to, by, frozen = kwargs.pop("to"), kwargs.pop("by"), kwargs.pop("frozen_time")
     wait, wait_timeout = kwargs.pop("wait"), kwargs.pop("wait_timeout")
     opts = GlobalOptions.pop_from(kwargs)
-    given = [name for name, value in (("--to", to), ("--by", by), ("--frozen-time", frozen)) if value]
+    # Everything the operator typed is checked before anything is read or sent.
+    quoted = _quote(clock_id)
+    extra: dict[str, Any] = {}
+    if opts.data or opts.data_json is not None:
+        from stripecli.runner import build_params
+
+        extra = build_params({"params": []}, [], [], opts)
+    in_data = extra.pop("frozen_time", None)
+    given = [name for name, value in (("--to", to), ("--by", by), ("--frozen-time", frozen),
+                                      ("frozen_time in -d/--data-json", in_data is not None)) if value]
     if not given:
         raise UsageError("give the target: --to TIME or --by OFFSET (for example --by 1mo)")
     if len(given) > 1:
         raise UsageError(f"give only one of {', '.join(given)}")
     target: int | None = None
-    if to or frozen:
+    if by:
+        parse_offset(by)
+    elif in_data is not None:
+        target = _data_target(in_data)
+    else:
         flag, text = ("--to", to) if to else ("--frozen-time", frozen)
         try:
             target = parse_timestamp(text)
-        except ValueError:
-            raise UsageError(f"invalid value for {flag}: '{text}' is not a time: use {TIMESTAMP_HELP}") from None
-    env, fmt = output_setup(opts)
-    creds, config = client_config(opts, env)
-    quoted = _quote(clock_id)
+        except ValueError as exc:
+            raise UsageError(f"invalid value for {flag}: {exc}") from None
     if opts.dry_run and by:
         raise UsageError("--by counts from the clock's frozen time, which --dry-run does not read: use --to TIME")
+    env, fmt = output_setup(opts)
+    creds, config = client_config(opts, env)
     try:
         with StripeClient(config) as client:
             # The clock's frozen time is read first: --by counts from it, and both --to and
             # --by are checked against Stripe's rules before anything is changed. --dry-run
             # sends nothing at all, so it shows the request without those checks.
             if not opts.dry_run:
-                current = client.send(ApiRequest("GET", f"{CLOCKS}/{quoted}"))
+                current = frozen_time_of(client.send(ApiRequest("GET", f"{CLOCKS}/{quoted}")), clock_id)
                 if by:
-                    target = advance_by(int(current["frozen_time"]), by)
+                    target = advance_by(current, by)
                 assert target is not None
-                check_target(int(current["frozen_time"]), target)
+                check_target(current, target)
             assert target is not None
-            params: dict[str, Any] = {"frozen_time": target}
-            if opts.data:
-                from stripecli.runner import build_params
-
-                params.update(build_params({"params": []}, [], [], opts))
-            req = ApiRequest("POST", f"{CLOCKS}/{quoted}/advance", params)
+            req = ApiRequest("POST", f"{CLOCKS}/{quoted}/advance", {**extra, "frozen_time": target})
             if opts.dry_run:
                 env.stdout.write(client.prepare(req).to_curl(mask_key(config.api_key) if config.api_key else None) + "\n")
                 return 0
@@ -117,38 +161,55 @@ def _advance(**kwargs: Any) -> int:
             if not wait:
                 renderer.object(clock)
                 return 0
-            return _wait(client, clock, target, wait_timeout, env, fmt, renderer, opts)
+            return _wait(client, clock, target, wait_timeout, env, fmt, renderer, opts, clock_id)
     except StripeError as err:
         render_error(env, error_format(opts, fmt), err)
         return err.exit_code
 
 
-def _wait(client, clock: dict, target: int, timeout: float, env, fmt: str, renderer, opts) -> int:
+def _data_target(value: Any) -> int:
+    """``frozen_time`` given through -d (text) or --data-json (a number or text): a time, checked."""
+    from stripecli.surface.values import check_timestamp
+
+    try:
+        if isinstance(value, str):
+            return parse_timestamp(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return check_timestamp(value, str(value))
+        import json
+
+        raise ValueError(f"{json.dumps(value)} is not a time: use {TIMESTAMP_HELP}")
+    except ValueError as exc:
+        raise UsageError(f"invalid value for frozen_time in -d/--data-json: {exc}") from None
+
+
+def _wait(client, clock: dict, target: int, timeout: float, env, fmt: str, renderer, opts, typed_id: str = "") -> int:
     from stripecli.api.request import ApiRequest
     from stripecli.output.progress import ClockWait
 
     started = time.monotonic()
     interval = 0.25
-    display = ClockWait(env, clock["id"], target)
+    clock_id = str(clock.get("id") or typed_id)
+    display = ClockWait(env, clock_id, target)
     try:
         while True:
             status = clock.get("status")
             display.update(clock, time.monotonic() - started)
-            if status == "ready" and int(clock.get("frozen_time", 0)) >= target:
+            if status == "ready" and frozen_time_of(clock, clock_id) >= target:
                 break
             if status == "internal_failure":
                 display.close()
-                raise CliError(f"test clock {clock['id']} failed to advance (status internal_failure): "
+                raise CliError(f"test clock {clock_id} failed to advance (status internal_failure): "
                                "Stripe could not advance it; create a new clock", exit_code=1)
             if time.monotonic() - started >= timeout:
                 display.close()
                 renderer.object(clock)
-                env.stderr.write(f"error: test clock {clock['id']} is still {status} after {timeout:g}s "
+                env.stderr.write(f"error: test clock {clock_id} is still {status} after {timeout:g}s "
                                  f"(target {format_timestamp(target)}); its last state is on stdout\n")
                 return EXIT_WAIT_TIMEOUT
             time.sleep(min(interval, max(0.0, timeout - (time.monotonic() - started))))
             interval = min(interval * 1.5, MAX_POLL_INTERVAL)
-            clock = client.send(ApiRequest("GET", f"{CLOCKS}/{_quote(clock['id'])}"))
+            clock = client.send(ApiRequest("GET", f"{CLOCKS}/{_quote(clock_id)}"))
     finally:
         display.close()
     renderer.object(clock)
@@ -169,7 +230,9 @@ def _quote(value: str) -> str:
 
 
 def _timeout_type() -> click.ParamType:
-    return click.FloatRange(min=0, min_open=True)
+    from stripecli.surface.common import Seconds
+
+    return Seconds()
 
 
 def advance_command() -> click.Command:
@@ -182,14 +245,14 @@ def advance_command() -> click.Command:
                         help=f"Advance to this time: {TIMESTAMP_HELP}."),
             TyperOption(param_decls=["--by", "by"], metavar="OFFSET", rich_help_panel="Parameters",
                         help="Advance by an offset from the clock's frozen time: 30d, 2w, 12h, 90m, 1mo "
-                             "(calendar months; Jan 31 + 1mo = Feb 28/29), 1y."),
+                             "(calendar months; Jan 31 + 1mo = Feb 28/29), 1y; at most two years."),
             TyperOption(param_decls=["--frozen-time", "frozen_time"], metavar="TIME", rich_help_panel="Parameters",
-                        help="The API's name for --to."),
+                        help="The API's name for --to (also accepted as -d frozen_time=TIME or in --data-json)."),
             TyperOption(param_decls=["--wait", "wait"], is_flag=True, rich_help_panel="Parameters",
                         help="Poll until the clock is ready, then print it (progress on stderr when it is a terminal)."),
             TyperOption(param_decls=["--timeout", "wait_timeout"], type=_timeout_type(), default=WAIT_TIMEOUT,
                         metavar="SECONDS", rich_help_panel="Parameters",
-                        help="With --wait: give up after this many seconds (default 300) and exit 8."),
+                        help="With --wait: give up after this many seconds (default 300, at most 86400) and exit 8."),
             *options,
         ],
         callback=_advance,
@@ -221,7 +284,7 @@ def _show(**kwargs: Any) -> int:
         with StripeClient(config) as client:
             clock = client.send(ApiRequest("GET", f"{CLOCKS}/{_quote(clock_id)}"))
             customers = []
-            for page in client.paginate(ApiRequest("GET", "/v1/customers", {"test_clock": clock["id"], "limit": 100})):
+            for page in client.paginate(ApiRequest("GET", "/v1/customers", {"test_clock": clock.get("id", clock_id), "limit": 100})):
                 for customer in page:
                     subs = []
                     req = ApiRequest("GET", "/v1/subscriptions", {"customer": customer["id"], "status": "all", "limit": 100})

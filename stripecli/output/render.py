@@ -699,7 +699,7 @@ def render_error(env: Environment, fmt: str | None, err: Any, *keys: str) -> Non
     ``one_line()``, ``message``, ``type``, ``code``, ``param``, ``request_id``, ``json_body``
     when present. Secret keys (``keys``, and anything shaped like one) are masked: an API or a
     proxy that echoes the key back must not put it on the screen."""
-    from stripecli.redact import redact
+    from stripecli.redact import clip, redact
 
     if fmt in ("json", "jsonl"):
         body = _error_body(err)
@@ -708,7 +708,7 @@ def render_error(env: Environment, fmt: str | None, err: Any, *keys: str) -> Non
     else:
         one_line = getattr(err, "one_line", None)
         line = one_line() if callable(one_line) else (str(err) or type(err).__name__)
-        line = redact(" ".join(str(line).split("\n")).strip(), *keys)
+        line = clip(redact(" ".join(str(line).split("\n")).strip(), *keys))
         env.stderr.write(f"{_paint(env, 'error:', '1;31')} {line}\n")
     env.stderr.flush()
 

@@ -45,6 +45,41 @@ class GlobalOptions:
         return cls(**{k: kwargs.pop(f"g_{k}") for k in list(names) if f"g_{k}" in kwargs})
 
 
+class Integer(click.ParamType):
+    """An integer flag: ASCII digits within ``low..high`` (``int()`` would take ``٣`` and ``1_000``)."""
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int | None = None) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from stripecli.surface.values import INT64_MAX, parse_integer
+
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse_integer(value, self.low, INT64_MAX if self.high is None else self.high)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class Seconds(click.ParamType):
+    """A duration flag: a finite number of seconds, more than 0 and at most a day."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from stripecli.surface.values import parse_seconds
+
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse_seconds(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 def _opt(decls: list[str], name: str, help: str, panel: str = PANEL, **kw: Any) -> TyperOption:
     return TyperOption(param_decls=decls + [f"g_{name}"], help=help, rich_help_panel=panel, **kw)
 
@@ -53,7 +88,7 @@ def global_options(*, paging: bool, post: bool, data: bool = True) -> list[click
     opts: list[click.Parameter] = []
     if data:
         opts += [
-            _opt(["-d", "--data"], "data", "Extra param as key=value, key[sub]=value or key[0]=value (repeatable). Typed flags win.",
+            _opt(["-d", "--data"], "data", "Extra param as key=value, key[sub]=value or key[0]=value (repeatable; list indices from 0 without gaps, at most 20 levels). Typed flags win.",
                  multiple=True, metavar="KEY=VALUE"),
             _opt(["--data-json"], "data_json", "Extra params as a JSON object, or @file.json. -d and typed flags win.",
                  metavar="JSON"),
@@ -62,7 +97,7 @@ def global_options(*, paging: bool, post: bool, data: bool = True) -> list[click
         opts += [
             _opt(["--all"], "all", "Follow pages until the end, streaming each page as it arrives.", PAGING_PANEL, is_flag=True),
             _opt(["--max-items"], "max_items", "Stop after this many objects (implies following pages).", PAGING_PANEL,
-                 type=click.IntRange(min=1), metavar="N"),
+                 type=Integer(1), metavar="N"),
         ]
     opts += [
         _opt(["-o", "--output"], "output", "Output format: table, json, jsonl, csv or id. Default: table on a terminal, json otherwise (STRIPECLI_OUTPUT overrides).",
@@ -81,8 +116,8 @@ def global_options(*, paging: bool, post: bool, data: bool = True) -> list[click
     if post:
         opts.append(_opt(["--idempotency-key"], "idempotency_key", "Idempotency-Key for this POST (default: a fresh uuid4).", metavar="KEY"))
     opts += [
-        _opt(["--max-retries"], "max_retries", "Retries on network errors, 409, 429 and 5xx (default 2).", type=click.IntRange(min=0, max=10), metavar="N"),
-        _opt(["--timeout"], "timeout", "Read timeout in seconds (default 80).", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS"),
+        _opt(["--max-retries"], "max_retries", "Retries on network errors, 409, 429 and 5xx (default 2).", type=Integer(0, 10), metavar="N"),
+        _opt(["--timeout"], "timeout", "Read timeout in seconds, more than 0 and at most 86400 (default 80).", type=Seconds(), metavar="SECONDS"),
         _opt(["--verbose", "-v"], "verbose", "Log each request, response and retry on stderr (key masked).", is_flag=True),
         _opt(["--no-color"], "no_color", "No colour (NO_COLOR is honoured too).", is_flag=True),
     ]

@@ -20,11 +20,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from stripecli.surface.values import TIMESTAMP_HELP, deep_merge, parse_data_json, parse_timestamp, set_path
+from stripecli.surface.values import (
+    TIMESTAMP_HELP,
+    check_decimal,
+    deep_merge,
+    parse_data_json,
+    parse_integer,
+    parse_timestamp,
+    set_path,
+)
 
 SCALARS = ("string", "integer", "number", "enum", "timestamp", "boolean")
 MAX_DOT_DEPTH = 3        # --a.b.c
 MAX_DOT_FLAGS = 40       # an object with more leaves than this keeps only its JSON flag
+
+# Bounds the API reference documents but the model does not carry: flag dest -> (low, high).
+# "limit: A limit on the number of objects to be returned. Limit can range between 1 and 100."
+INTEGER_BOUNDS: dict[tuple[str, ...], tuple[int, int]] = {("limit",): (1, 100)}
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,7 @@ def describe_type(p: dict) -> str:
     return t
 
 
-def convert_scalar(p: dict, text: str) -> Any:
+def convert_scalar(p: dict, text: str, bounds: tuple[int, int] | None = None) -> Any:
     """Check and convert one flag value for a scalar param."""
     if text == "" and (p.get("emptyable") or p.get("type") == "string"):
         return ""
@@ -106,26 +118,16 @@ def convert_scalar(p: dict, text: str) -> Any:
         return text
     t = p.get("type", "string")
     if t == "integer":
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(f"'{text}' is not an integer") from None
+        return parse_integer(text, *bounds) if bounds else parse_integer(text)
     if t == "number":
-        try:
-            float(text)
-        except ValueError:
-            raise ValueError(f"'{text}' is not a number") from None
-        return text  # sent as typed: keeps decimals such as 0.0125 exact
+        return check_decimal(text)  # sent as typed: keeps decimals such as 0.0125 exact
     if t == "enum":
         values = p.get("values", [])
         if text not in values:
             raise ValueError(f"'{text}' is not one of: {', '.join(values)}")
         return text
     if t == "timestamp":
-        try:
-            return parse_timestamp(text)
-        except ValueError:
-            raise ValueError(f"'{text}' is not a time: use {TIMESTAMP_HELP}") from None
+        return parse_timestamp(text)
     if t == "boolean":
         low = text.lower()
         if low in ("true", "false"):
@@ -150,22 +152,33 @@ def convert_json_object(text: str) -> dict:
 
 
 def convert_value(spec: FlagSpec, text: str) -> Any:
+    """One value of a flag, checked. ``''`` for a map or a list flag unsets the whole param where
+    the API allows that (its help says "'' unsets it"), and is refused elsewhere."""
+    if text == "" and spec.kind in ("map", "list", "jsonlist", "json"):
+        if spec.param.get("emptyable"):
+            return ""
+        what = {"map": "map", "json": "object"}.get(spec.kind, "list")
+        raise ValueError(f"'' would unset the {what}, which the API does not allow here: give a value")
     if spec.kind == "map":
         return convert_map_pair(text)
     if spec.kind in ("json", "jsonlist"):
-        if text == "" and spec.param.get("emptyable"):
-            return ""
         return convert_json_object(text)
-    return convert_scalar(spec.item, text)
+    return convert_scalar(spec.item, text, INTEGER_BOUNDS.get(spec.dest))
 
 
 def collect(specs: list[FlagSpec], values: list[Any]) -> dict[str, Any]:
-    """The params tree from the parsed flag values (``None`` or ``()`` = not given)."""
+    """The params tree from the parsed flag values (``None`` or ``()`` = not given).
+
+    Raises ``ValueError`` naming the flag when ``''`` (unset) is given with other values."""
     tree: dict[str, Any] = {}
     for spec, value in zip(specs, values):
         if value is None or value == ():
             continue
-        if spec.kind == "map":
+        if spec.kind in ("map", "list", "jsonlist") and "" in value:
+            if len(value) > 1:
+                raise ValueError(f"invalid value for {spec.flag}: '' unsets it, so give it alone")
+            set_path(tree, list(spec.dest), "")
+        elif spec.kind == "map":
             for k, v in value:
                 set_path(tree, list(spec.dest) + [k], v)
         elif spec.kind == "json":
@@ -175,11 +188,7 @@ def collect(specs: list[FlagSpec], values: list[Any]) -> dict[str, Any]:
             last = spec.dest[-1]
             node[last] = deep_merge(value, node[last]) if isinstance(node.get(last), dict) and isinstance(value, dict) else value
         elif spec.kind in ("list", "jsonlist"):
-            items = list(value)
-            if items == [""] and spec.param.get("emptyable"):
-                set_path(tree, list(spec.dest), "")
-            else:
-                set_path(tree, list(spec.dest), items)
+            set_path(tree, list(spec.dest), list(value))
         else:
             set_path(tree, list(spec.dest), value)
     return tree

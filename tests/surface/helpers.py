@@ -86,3 +86,12 @@ def parse_curl(line: str) -> tuple[str, str, list[tuple[str, str]], list[tuple[s
     parts = urlsplit(url)
     return (method, parts.path, parse_qsl(parts.query, keep_blank_values=True),
             parse_qsl(body, keep_blank_values=True), headers)
+
+
+def sent(cli, *argv):
+    """(method, path, pairs) that ``stripecli ARGV --dry-run`` prints: the query for GET and
+    DELETE, the form for POST."""
+    result = cli(*argv, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    method, path, query, form, headers = parse_curl(result.stdout.strip())
+    return method, path, (form if method == "POST" else query)

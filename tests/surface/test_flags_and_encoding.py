@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 from stripe._encode import _api_encode
 
-from tests.surface.helpers import parse_curl
+from tests.surface.helpers import sent
 
 
 @pytest.fixture(autouse=True)
 def key(monkeypatch):
     monkeypatch.setenv("STRIPE_API_KEY", "sk_test_fake123abcd")
-
-
-def sent(cli, *argv):
-    result = cli(*argv, "--dry-run")
-    assert result.exit_code == 0, result.stderr
-    method, path, query, form, headers = parse_curl(result.stdout.strip())
-    return method, path, (form if method == "POST" else query)
 
 
 def stripe_encoded(params):

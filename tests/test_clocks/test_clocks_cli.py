@@ -95,10 +95,13 @@ def test_advance_into_the_past_is_refused_before_sending(stripecli):
 
 def test_advance_beyond_two_years_is_refused_before_sending(stripecli):
     clock = make_clock(stripecli)
-    result = stripecli("test-clocks", "advance", clock["id"], "--by", "25mo")
+    result = stripecli("test-clocks", "advance", clock["id"], "--to", "2027-01-31T00:00:01Z")
     assert result.exit_code == 2
     assert "two years" in result.stderr and "2025-01-31T00:00:00Z" in result.stderr
     assert "2027-01-31T00:00:00Z" in result.stderr  # the latest allowed, shown too
+    by = stripecli("test-clocks", "advance", clock["id"], "--by", "25mo")  # refused without reading the clock
+    assert by.exit_code == 2
+    assert by.stderr == "error: invalid value for --by: '25mo' is more than two years, the most a test clock advances past its frozen time\n"
     assert json.loads(stripecli("test-clocks", "get", clock["id"], "-o", "json").stdout)["status"] == "ready"
 
 
