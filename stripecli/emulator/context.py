@@ -54,6 +54,7 @@ class Change:
     object_type: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    event: str | None = None  # the event type to record instead of <type>.<kind>
 
     @property
     def kind(self) -> str | None:
@@ -88,6 +89,7 @@ class Context:
         self.advance_seconds = advance_seconds
         self.request_id = request_id
         self.idempotency_key = idempotency_key
+        self.automatic = False  # changes made by the emulator itself (a clock advance): no request
         self.now = int(time.time())
         self._journal: dict[str, Change] = {}
         self._order: list[Change | Emitted] = []
@@ -152,8 +154,10 @@ class Context:
         self.store.insert(obj, parent=parent)
         self._note(obj["id"], obj["object"], None, obj)
 
-    def save(self, obj: dict[str, Any]) -> None:
-        """Store the new state of an object that exists."""
+    def save(self, obj: dict[str, Any], *, event: str | None = None) -> None:
+        """Store the new state of an object that exists; ``event`` names the event to record for
+        the change when it is not ``<type>.updated`` (a canceled subscription is
+        ``customer.subscription.deleted`` in Stripe)."""
         change = self._journal.get(obj["id"])
         if change is None:
             row = self.store.get(obj["id"])
@@ -164,6 +168,8 @@ class Context:
             return  # deleted earlier in this transaction
         self.store.put(obj)
         self._note(obj["id"], obj["object"], None, obj)
+        if event is not None:
+            self._journal[obj["id"]].event = event
 
     def delete(self, object_id: str) -> None:
         """Remove one object (``delete_tree`` also removes what was created under it)."""
@@ -210,7 +216,7 @@ class Context:
         for entry in self._order:
             if isinstance(entry, Change):
                 final = Change(entry.object_id, entry.object_type, entry.before,
-                               copy.deepcopy(entry.after) if entry.after is not None else None)
+                               copy.deepcopy(entry.after) if entry.after is not None else None, entry.event)
                 if final.kind is None:
                     continue
                 out.append(final)

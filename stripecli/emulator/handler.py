@@ -20,7 +20,7 @@ import traceback
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qsl
 
-from stripecli.emulator import behaviours, operations, requestlog, routes, schema
+from stripecli.emulator import behaviours, events, operations, requestlog, routes, schema
 from stripecli.emulator.context import Context
 from stripecli.emulator.errors import EmulatorError, unauthorized
 from stripecli.emulator.forms import parse_form, parse_query
@@ -104,6 +104,7 @@ class Emulator:
         self.store = Store(data_dir)
         self.advance_seconds = advance_seconds_from_env() if advance_seconds is None else float(advance_seconds)
         routes.table()  # build the route table now rather than on the first request
+        events.install()  # each write transaction records its events (and their deliveries)
 
     @property
     def data_dir(self) -> str:

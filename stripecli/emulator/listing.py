@@ -40,6 +40,11 @@ def _range(column_or_path: str, value: Any, json_path: bool) -> list[tuple[str, 
     return [("%s = ?" % lhs, pre + (int(value),))]
 
 
+def range_conditions(column: str, value: Any) -> list[tuple[str, tuple]]:
+    """``created[gte]=...`` (or ``created=...``) on a column: SQL conditions with their values."""
+    return _range(column, value, json_path=False)
+
+
 def _sql_value(value: Any) -> Any:
     if isinstance(value, bool):
         return 1 if value else 0

@@ -17,6 +17,11 @@ from stripecli.emulator.errors import EmulatorError, invalid, no_such
 
 def run(ctx: Context) -> dict[str, Any]:
     kind = ctx.route.kind
+    if ctx.route.object == "event" and kind in ("list", "retrieve"):  # events have a table of their own
+        from stripecli.emulator import events
+
+        result = events.list_events(ctx) if kind == "list" else events.retrieve_event(ctx, _target_id(ctx))
+        return expand(ctx, result, ctx.params.get("expand") or [], is_list=kind == "list")
     handler = _KINDS[kind]
     result = handler(ctx)
     if kind not in ("list", "search"):

@@ -53,6 +53,38 @@ CREATE TABLE IF NOT EXISTS advances (
     target   INTEGER NOT NULL,
     ready_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS events (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    id      TEXT NOT NULL UNIQUE,
+    type    TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    data    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_type ON events (type, seq);
+CREATE TABLE IF NOT EXISTS deliveries (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    event       TEXT NOT NULL,
+    endpoint    TEXT NOT NULL,
+    url         TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    next_at     REAL,
+    claimed_by  TEXT,
+    claimed_at  REAL,
+    created     REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries (event, seq);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_at) WHERE status = 'pending';
+CREATE TABLE IF NOT EXISTS delivery_attempts (
+    delivery    INTEGER NOT NULL,
+    n           INTEGER NOT NULL,
+    at          REAL NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    status      INTEGER,
+    error       TEXT,
+    response    TEXT,
+    PRIMARY KEY (delivery, n)
+);
 """
 
 IDEMPOTENCY_TTL = 24 * 3600
@@ -327,6 +359,10 @@ class Store:
             conn.execute("DELETE FROM objects")
             conn.execute("DELETE FROM idempotency")
             conn.execute("DELETE FROM advances")
+            # events and their webhook outbox; the events' sequence goes on (not reset), so that a
+            # follower's cursor ("events after N") stays valid across a reset
+            for table in ("events", "deliveries", "delivery_attempts"):
+                conn.execute("DELETE FROM %s" % table)
             conn.execute("DELETE FROM sqlite_sequence WHERE name = 'objects'")
         return counts
 

@@ -79,6 +79,14 @@ def settle(ctx: Context) -> None:
     in its own write transaction."""
     if not ctx.store.has_advances() or not ctx.store.due_advances(time.time()):
         return
+    ctx.automatic = True  # what follows is the emulator's doing: its events carry no request
+    try:
+        _finish_due(ctx)
+    finally:
+        ctx.automatic = False
+
+
+def _finish_due(ctx: Context) -> None:
     with ctx.transaction():
         for clock_id, target in ctx.store.due_advances(time.time()):
             clock = ctx.find(clock_id, (CLOCK,))

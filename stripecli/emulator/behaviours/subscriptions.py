@@ -39,6 +39,8 @@ registry.status_actions({
 })
 
 ENDED = ("canceled", "incomplete_expired")
+# Stripe's event for a subscription that ends (it stays retrievable, with status canceled)
+DELETED = "customer.subscription.deleted"
 
 
 @registry.hook("before_delete", "customer")
@@ -47,7 +49,7 @@ def _cancel_with_customer(ctx: Context, customer: dict[str, Any]) -> None:
     for sub in ctx.scan("subscription", where={"customer": customer["id"]}):
         if sub.get("status") not in ENDED:
             sub.update(status="canceled", canceled_at=now, ended_at=now)
-            ctx.save(sub)
+            ctx.save(sub, event=DELETED)
 
 
 @registry.includable("customer", "subscriptions")
@@ -276,7 +278,7 @@ def _subscription_cancel(ctx: Context, sub: dict[str, Any], params: dict[str, An
     details.update(params.get("cancellation_details") or {})
     if "cancellation_details" in schema.fields("subscription"):
         sub["cancellation_details"] = details
-    ctx.save(sub)
+    ctx.save(sub, event=DELETED)
     return sub
 
 
@@ -337,4 +339,4 @@ def roll_subscription(ctx: Context, sub: dict[str, Any], target: int) -> None:
         changed = True
     if changed:
         _set_period(ctx, sub, start, end, items)
-        ctx.save(sub)
+        ctx.save(sub, event=DELETED if sub["status"] == "canceled" else None)

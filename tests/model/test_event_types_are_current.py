@@ -1,0 +1,43 @@
+"""The committed list of event types is exactly what tools/gen_event_types.py reads from the pinned
+SDK wheel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+COMMITTED = ROOT / "stripecli" / "emulator" / "event_types.json"
+CACHE = ROOT / ".cache" / "wheels"
+
+
+def test_regenerating_the_event_types_changes_nothing(tmp_path):
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import gen_event_types
+    finally:
+        sys.path.pop(0)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    try:
+        wheels = gen_event_types.download_wheels(CACHE)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        pytest.skip(f"the pinned stripe wheels cannot be downloaded here: {exc}")
+    out = tmp_path / "event_types.json"
+    gen_event_types.write(gen_event_types.build(wheels), out)
+    assert out.read_bytes() == COMMITTED.read_bytes(), "stale: run python tools/gen_event_types.py"
+
+
+def test_the_list_is_the_sdks_and_matches_the_models_api_version():
+    import json
+
+    from stripecli.model import api_version
+
+    data = json.loads(COMMITTED.read_text())
+    assert data["api_version"] == api_version()
+    assert {"customer.created", "customer.updated", "invoice.paid", "test_helpers.test_clock.ready",
+            "billing.credit_grant.created", "customer.subscription.updated"} <= set(data["types"])
+    assert "test_helpers.test_clock.updated" not in data["types"]  # a clock has no such event
+    assert data["types"] == sorted(set(data["types"]))
