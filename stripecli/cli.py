@@ -1,7 +1,8 @@
-"""The root of the command line: which commands exist, and errors -> exit codes. Nothing else.
+"""The root of the command line: which commands exist, the global options, errors -> exit codes.
 
 The API groups come from the model (``stripecli/model``) and are built only when named; the
-hand-written commands are imported only when invoked (or listed by ``--help``).
+hand-written commands are imported only when invoked (or listed by ``--help``). ``main(argv,
+env=None)`` makes the run's ``Session`` (stripecli/session.py), which every command goes through.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from stripecli import __version__
+from stripecli import __version__, exit_codes
 
 # name -> (module, help). Each module exposes a Typer app named ``app``.
 HAND_WRITTEN: dict[str, tuple[str, str]] = {
@@ -28,16 +29,45 @@ HAND_WRITTEN: dict[str, tuple[str, str]] = {
     "trigger": ("stripecli.commands.trigger", "Make Stripe emit an event: stripecli trigger payment_intent.succeeded."),
 }
 
-ROOT_HELP = """Operate a Stripe account from the shell.
+ROOT_HELP = (
+    "Operate a Stripe account from the shell: [bold]stripecli GROUP RESOURCE VERB [IDS...] [FLAGS][/bold], such as "
+    "[bold]stripecli billing credit-transactions list --customer cus_123[/bold]. Core resources, and every "
+    "resource whose name is unique, answer at the root too: [bold]stripecli customers list[/bold], "
+    "[bold]stripecli subscriptions list[/bold].\n\n"
+    "No key yet? [bold]--local[/bold] (or [bold]STRIPE_PROFILE=local[/bold]) runs any command on the local "
+    "emulator: [bold]stripecli --local customers create --email a@example.com[/bold]."
+)
 
-Every resource of the API is a command: [bold]stripecli GROUP RESOURCE VERB [IDS...] [FLAGS][/bold],
-for example [bold]stripecli billing credit-transactions list --customer cus_123[/bold].
-Core resources (customers, prices, invoices, payment-intents, events ...) live in [bold]core[/bold] and
-also work without it: [bold]stripecli customers list[/bold].
-"""
+#: The help heading of the global options at the root, and its rows: the options in groups.
+ROOT_PANEL = "Global options: before or after the command (the command's own wins)"
+ROOT_ROWS = (
+    ("where", "--local (the emulator, no key)  --profile NAME  --api-key KEY  --live  --api-base URL"),
+    ("output", "-o/--output table|json|jsonl|csv|id  --fields A,B.C  --no-color  -v/--verbose"),
+    ("sending", "--dry-run  -y/--yes  --stripe-account ACCT  --stripe-version V  --timeout S  --max-retries N"),
+    ("variables", "STRIPE_PROFILE (local: the emulator), STRIPE_API_KEY, STRIPE_API_BASE, STRIPECLI_OUTPUT"),
+)
 
 
 class RootGroup(TyperGroup):
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Typer's help, then the global options as a few grouped rows: one screen in all (each
+        option's own help is in every command's --help)."""
+        super().format_help(ctx, formatter)
+        if self.rich_markup_mode is None:  # pragma: no cover - the app always uses rich
+            return
+        from rich.panel import Panel
+        from rich.table import Table
+        from typer import rich_utils
+
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True)
+        table.add_column(style=rich_utils.STYLE_OPTION)
+        for flags, text in ROOT_ROWS:
+            table.add_row(flags, text)
+        rich_utils._get_rich_console().print(Panel(
+            table, title=ROOT_PANEL, title_align=rich_utils.ALIGN_OPTIONS_PANEL,
+            border_style=rich_utils.STYLE_OPTIONS_PANEL_BORDER))
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         from stripecli import model
 
@@ -73,11 +103,12 @@ def _version(value: bool) -> None:
         from stripecli.model import api_version
 
         typer.echo(f"stripecli {__version__} (Stripe API {api_version()})")
-        raise typer.Exit(0)
+        raise typer.Exit(exit_codes.OK)
 
 
 app = typer.Typer(
     cls=RootGroup,
+    options_metavar="[GLOBAL OPTIONS]",
     name="stripecli",
     help=ROOT_HELP,
     no_args_is_help=True,
@@ -93,6 +124,28 @@ def root(
                                  is_eager=True, callback=_version),
 ) -> None:
     pass
+
+
+def root_command() -> click.Group:
+    """The root click group: the Typer app above plus the global options (surface/options.py),
+    which it hands to the run's session before the command runs."""
+    from stripecli.surface.options import GlobalOptions, root_options
+
+    command = typer.main.get_command(app)
+    assert isinstance(command, click.Group)
+    for option in root_options():
+        option.hidden = True  # listed in grouped rows by RootGroup.format_help
+        command.params.append(option)
+    inner = command.callback
+
+    def callback(**kwargs: Any) -> Any:
+        from stripecli import session
+
+        session.current().root = GlobalOptions.pop_from(kwargs)
+        return inner(**kwargs) if inner is not None else None
+
+    command.callback = callback
+    return command
 
 
 def _one_line(text: str) -> str:
@@ -131,30 +184,34 @@ def usage_message(exc: click.UsageError) -> str:
     return message
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, env: Any = None) -> int:
+    """Run stripecli with ``argv`` (default: the process's) in ``env`` (an
+    ``output.env.Environment``; default: the process's streams and variables). Returns the exit
+    code (stripecli/exit_codes.py)."""
+    from stripecli import exit_codes
+    from stripecli.errors import CliError
     from stripecli.redact import clip, redact
+    from stripecli.session import Session
 
-    command = typer.main.get_command(app)
-    try:
-        result: Any = command.main(args=argv, prog_name="stripecli", standalone_mode=False)
-    except click.UsageError as exc:
-        sys.stderr.write(clip(redact(f"error: {usage_message(exc)}")) + "\n")
-        return 2
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except (click.Abort, KeyboardInterrupt):
-        sys.stderr.write("interrupted\n")
-        return 130
-    except Exception as exc:  # noqa: BLE001 - every failure ends as one line and an exit code
-        code = getattr(exc, "exit_code", None)
-        if code is None:
-            sys.stderr.write(clip(f"error: unexpected {type(exc).__name__}: {redact(str(exc))}") + "\n")
-            return 1
-        message = getattr(exc, "message", None) or str(exc)
-        one_line = getattr(exc, "one_line", None)
-        sys.stderr.write(clip(redact(f"error: {one_line() if callable(one_line) else message}")) + "\n")
-        return int(code)
-    return result if isinstance(result, int) else 0
+    session = Session(env)
+    command = root_command()
+    with session.streams():
+        try:
+            result: Any = command.main(args=argv, prog_name="stripecli", standalone_mode=False, obj=session)
+        except click.UsageError as exc:
+            session.say(clip(redact(f"error: {usage_message(exc)}")))
+            return exit_codes.USAGE
+        except click.exceptions.Exit as exc:
+            return exc.exit_code
+        except (click.Abort, KeyboardInterrupt):
+            session.say("interrupted")
+            return exit_codes.INTERRUPTED
+        except CliError as exc:
+            return session.render_error(exc)
+        except Exception as exc:  # noqa: BLE001 - every failure ends as one line and an exit code
+            session.say(clip(f"error: unexpected {type(exc).__name__}: {redact(str(exc))}"))
+            return exit_codes.API_ERROR
+    return result if isinstance(result, int) else exit_codes.OK
 
 
 if __name__ == "__main__":  # pragma: no cover

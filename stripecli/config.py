@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 PROFILES_FILE = "profiles.toml"
 CREDENTIALS_FILE = "credentials.toml"
@@ -120,9 +120,11 @@ def default_profile_name(data: dict[str, Any] | None = None) -> str:
     return name if isinstance(name, str) and name else DEFAULT_PROFILE
 
 
-def selected_profile_name(flag: str | None, data: dict[str, Any] | None = None) -> str:
+def selected_profile_name(flag: str | None, data: dict[str, Any] | None = None,
+                          environ: Mapping[str, str] | None = None) -> str:
     """``--profile``, then ``STRIPE_PROFILE``, then the default profile."""
-    return flag or os.environ.get("STRIPE_PROFILE") or default_profile_name(data)
+    environ = os.environ if environ is None else environ
+    return flag or environ.get("STRIPE_PROFILE") or default_profile_name(data)
 
 
 def get_profile(name: str, data: dict[str, Any] | None = None) -> dict[str, Any] | None:

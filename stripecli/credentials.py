@@ -20,12 +20,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from stripecli.errors import CliError, UsageError
+from stripecli.errors import AuthError, CliError, UsageError
 
 LOCAL_KEY = "sk_test_local"
 SERVICE = "stripecli"
 KEYRING_TIMEOUT = 3.0
-EXIT_AUTH = 3
 
 SECRET_PREFIXES = ("sk_test_", "sk_live_", "rk_test_", "rk_live_")
 _KEY_SHAPE = re.compile(r"(?:sk|rk)_(?:test|live)_[A-Za-z0-9]+")
@@ -106,10 +105,8 @@ def keyring_username(profile: str, mode: str) -> str:
 # -- the keyring, with a timeout -----------------------------------------------------------
 
 
-class KeyringUnavailable(CliError):
+class KeyringUnavailable(AuthError):
     """No usable keyring backend, a keyring error, or a keyring that did not answer in time."""
-
-    exit_code = EXIT_AUTH
 
 
 def keyring_timeout() -> float:
@@ -214,25 +211,28 @@ def keyring_delete(profile: str, mode: str) -> bool:
     return bool(_call_keyring(f"deleting {SERVICE}/{user}", delete))
 
 
-def keyring_backend_name() -> str:
-    """``module.Class`` of the keyring backend in use (for ``auth status`` and the tests)."""
-    backend = _call_keyring("looking up the backend", lambda kr: kr)
-    return f"{type(backend).__module__}.{type(backend).__name__}"
-
-
 # -- resolution ----------------------------------------------------------------------------
 
 
-def _no_key(profile: str, mode: str, have_other: bool) -> CliError:
-    login = "stripecli auth login" + ("" if profile == "default" else f" --profile {profile}")
+def login_command(profile: str) -> str:
+    """The command that stores a key for ``profile``."""
+    return "stripecli auth login" + ("" if profile == "default" else f" --profile {profile}")
+
+
+#: How to run without any key: the emulator (docs/emulator.md).
+LOCAL_HINT = "or try it on the local emulator with no key: --local (or STRIPE_PROFILE=local)"
+
+
+def _no_key(profile: str, mode: str, have_other: bool) -> AuthError:
+    login = login_command(profile)
     if mode == "live":
-        return CliError(
+        return AuthError(
             f"profile '{profile}' has no live key: run '{login}' with a live key (sk_live_... or rk_live_...) "
-            "to add one", exit_code=EXIT_AUTH)
+            "to add one")
     if have_other:
-        return CliError(f"profile '{profile}' has only a live key: add --live to use it, or run '{login}' with a "
-                        "test key", exit_code=EXIT_AUTH)
-    return CliError(f"no API key: set STRIPE_API_KEY, pass --api-key, or run '{login}'", exit_code=EXIT_AUTH)
+        return AuthError(f"profile '{profile}' has only a live key: add --live to use it, or run '{login}' with a "
+                         "test key")
+    return AuthError(f"no API key: set STRIPE_API_KEY, pass --api-key, or run '{login}'; {LOCAL_HINT}")
 
 
 def resolve_credentials(opts: Any, env: Any, *, local: bool = False, required: bool = True) -> Credentials:
@@ -241,6 +241,7 @@ def resolve_credentials(opts: Any, env: Any, *, local: bool = False, required: b
     With ``required`` (and no ``--dry-run``), having no key at all is an error that names the
     ways to give one; otherwise ``Credentials(None, "none")`` comes back.
     """
+    environ = env.environ
     flag_key = (getattr(opts, "api_key", None) or "").strip()
     live_flag = bool(getattr(opts, "live", False))
     if flag_key:
@@ -250,7 +251,7 @@ def resolve_credentials(opts: Any, env: Any, *, local: bool = False, required: b
         refuse_publishable(flag_key, "--api-key")
         _check_live_flag(flag_key, live_flag, "--api-key")
         return Credentials(flag_key, "flag", None)
-    env_key = os.environ.get("STRIPE_API_KEY", "").strip()
+    env_key = environ.get("STRIPE_API_KEY", "").strip()
     if env_key:
         refuse_publishable(env_key, "STRIPE_API_KEY")
         _check_live_flag(env_key, live_flag, "STRIPE_API_KEY")
@@ -261,8 +262,8 @@ def resolve_credentials(opts: Any, env: Any, *, local: bool = False, required: b
     from stripecli import config
 
     data = config.load_profiles()
-    name = config.selected_profile_name(getattr(opts, "profile", None), data)
-    explicit = bool(getattr(opts, "profile", None) or os.environ.get("STRIPE_PROFILE"))
+    name = config.selected_profile_name(getattr(opts, "profile", None), data, environ)
+    explicit = bool(getattr(opts, "profile", None) or environ.get("STRIPE_PROFILE"))
     required = required and not getattr(opts, "dry_run", False)
     profile = config.get_profile(name, data)
     mode = "live" if live_flag else "test"
@@ -270,8 +271,8 @@ def resolve_credentials(opts: Any, env: Any, *, local: bool = False, required: b
         if explicit:
             known = ", ".join(sorted((data.get("profiles") or {}).keys())) or "none yet"
             flag = "--profile" if getattr(opts, "profile", None) else "STRIPE_PROFILE"
-            raise CliError(f"no profile named '{name}' ({flag}; profiles: {known}): run 'stripecli auth login "
-                           f"--profile {name}' to create it", exit_code=EXIT_AUTH)
+            raise AuthError(f"no profile named '{name}' ({flag}; profiles: {known}): run 'stripecli auth login "
+                            f"--profile {name}' to create it, or use STRIPE_PROFILE=local for the local emulator")
         if required:
             raise _no_key(name, mode, False)
         return Credentials(None, "none", name)
@@ -290,9 +291,8 @@ def resolve_credentials(opts: Any, env: Any, *, local: bool = False, required: b
         source = "keyring"
     if not key:
         where = "the OS keyring" if source == "keyring" else str(config.credentials_path())
-        login = "stripecli auth login" + ("" if name == "default" else f" --profile {name}")
-        raise CliError(f"profile '{name}' lists a {mode} key but {where} has none (was it removed?): "
-                       f"run '{login}' again", exit_code=EXIT_AUTH)
+        raise AuthError(f"profile '{name}' lists a {mode} key but {where} has none (was it removed?): "
+                        f"run '{login_command(name)}' again")
     return Credentials(
         key,
         source,
@@ -357,4 +357,4 @@ def confirm_live(creds: Credentials, req: Any, opts: Any, env: Any) -> None:
     if not raw:  # end of input: finish the prompt's line
         env.stderr.write("\n")
     if raw.strip().lower() not in ("y", "yes"):
-        raise CliError("aborted: nothing was sent", exit_code=1)
+        raise CliError("aborted: nothing was sent")

@@ -60,3 +60,21 @@ def cli(capsys):
         return Result(code, out, err)
 
     return run
+
+
+@pytest.fixture
+def cli_in():
+    """Run ``stripecli ARGS`` in an environment the test builds (a terminal or a pipe, variables):
+    ``cli_in(env, *args)``; the environment is passed to ``main``, nothing is patched. Without
+    ``environ`` the run sees the test's process environment (its temporary dirs)."""
+    import os
+
+    from stripecli.cli import main
+
+    def run(env, *args: str) -> Result:
+        if not env.environ:
+            env.environ = dict(os.environ)
+        code = main(list(args), env=env)
+        return Result(code, env.stdout.getvalue(), env.stderr.getvalue())
+
+    return run

@@ -285,7 +285,7 @@ def option_tokens(param: click.Parameter, values: _Interner) -> list[str]:
 
 
 def _global_sets() -> list[list[click.Parameter]]:
-    from stripecli.surface.common import global_options
+    from stripecli.surface.options import global_options
 
     out = []
     for data in (True, False):

@@ -30,7 +30,10 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the records written are the model's named shapes
+    from stripecli.model.shapes import Operation
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "stripecli" / "model" / "overlay"
@@ -60,9 +63,6 @@ class Wheel:
         self.zip = zipfile.ZipFile(path)
         self.names = set(self.zip.namelist())
         self._trees: dict[str, ast.Module] = {}
-
-    def has(self, module: str) -> bool:
-        return self._file(module) in self.names
 
     @staticmethod
     def _file(module: str) -> str:
@@ -596,7 +596,7 @@ def build(wheels: dict[str, Path]) -> dict[str, Any]:
             location = "form" if op.method == "POST" else "query"
             params = reader.params_of(*op.params_ref, location) if op.params_ref else []
             verb = names["verbs"].get(op.sdk_method, CORE_VERBS.get(op.sdk_method, kebab(op.sdk_method)))
-            record: dict[str, Any] = {
+            record: Operation = {
                 "verb": verb,
                 "sdk_method": op.sdk_method,
                 "method": op.method,
@@ -632,7 +632,7 @@ def build(wheels: dict[str, Path]) -> dict[str, Any]:
         if item.get("summary"):
             res["summary"] = item["summary"]
         for op in item["operations"]:
-            record = {
+            record = {  # an Operation too
                 "verb": op["verb"],
                 "sdk_method": op.get("sdk_method", op["verb"].replace("-", "_")),
                 "method": op["method"],

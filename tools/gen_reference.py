@@ -320,7 +320,7 @@ def command_page(top: Node, nodes: list[Node]) -> str:
 
 
 def global_options_section() -> list[str]:
-    from stripecli.surface.common import global_options
+    from stripecli.surface.options import global_options
 
     lines = ["## Global options", "",
              "Every API command (and `stripecli request`) takes these. List and search commands also take "

@@ -1,7 +1,8 @@
 """Typed errors from the Stripe API and the exit codes they map to.
 
-``EXIT_CODES`` is the single source of truth for stripecli's exit codes (``stripecli help
-exit-codes`` renders it). Every ``StripeError`` carries its ``exit_code``.
+Every ``StripeError`` is a ``stripecli.errors.CliError`` and carries its ``exit_code`` (the codes
+are in ``stripecli.exit_codes``). ``UsageError`` (a bad request caught before sending) is the
+CLI's own.
 
 The pydantic models of the error envelope (``ErrorBody``, ``ErrorEnvelope``) are built on first
 use (module ``__getattr__``) so that importing this module, which every CLI start does, stays
@@ -13,16 +14,6 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 __all__ = [
-    "EXIT_CODES",
-    "EXIT_OK",
-    "EXIT_API_ERROR",
-    "EXIT_USAGE",
-    "EXIT_AUTH",
-    "EXIT_NOT_FOUND",
-    "EXIT_RATE_LIMITED",
-    "EXIT_NETWORK",
-    "EXIT_WAIT_TIMEOUT",
-    "EXIT_INTERRUPTED",
     "StripeError",
     "ApiError",
     "InvalidRequestError",
@@ -34,42 +25,22 @@ __all__ = [
     "RateLimitError",
     "NetworkError",
     "UsageError",
-    "WaitTimeoutError",
     "ErrorBody",
     "ErrorEnvelope",
     "from_response",
 ]
 
-EXIT_OK = 0
-EXIT_API_ERROR = 1
-EXIT_USAGE = 2
-EXIT_AUTH = 3
-EXIT_NOT_FOUND = 4
-EXIT_RATE_LIMITED = 5
-EXIT_NETWORK = 6
-EXIT_WAIT_TIMEOUT = 8
-EXIT_INTERRUPTED = 130
-
-EXIT_CODES: dict[int, str] = {
-    EXIT_OK: "success (an empty result is a success too)",
-    EXIT_API_ERROR: "API error (the request was rejected or failed: 4xx or 5xx)",
-    EXIT_USAGE: "usage or validation error (nothing was sent)",
-    EXIT_AUTH: "authentication or permission error (401, 403, or no API key configured)",
-    EXIT_NOT_FOUND: "not found (404)",
-    EXIT_RATE_LIMITED: "rate limited (429) after retries",
-    EXIT_NETWORK: "network failure (connection error or timeout) after retries",
-    EXIT_WAIT_TIMEOUT: "timed out waiting (e.g. test-clocks advance --wait)",
-    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
-}
+from stripecli import exit_codes as _codes
+from stripecli.errors import CliError, UsageError
 
 
-class StripeError(Exception):
+class StripeError(CliError):
     """An error from (or on the way to) the Stripe API.
 
     ``json_body`` is the ``error`` object of the response (a dict) or ``None``.
     """
 
-    exit_code: int = EXIT_API_ERROR
+    exit_code: int = _codes.API_ERROR
 
     def __init__(
         self,
@@ -86,7 +57,6 @@ class StripeError(Exception):
         json_body: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
-        self.message = message
         self.type = type
         self.code = code
         self.decline_code = decline_code
@@ -129,7 +99,7 @@ class StripeError(Exception):
 class ApiError(StripeError):
     """The API answered with an error (generic 4xx or 5xx)."""
 
-    exit_code = EXIT_API_ERROR
+    exit_code = _codes.API_ERROR
 
 
 class InvalidRequestError(ApiError):
@@ -147,43 +117,31 @@ class IdempotencyError(ApiError):
 class NotFoundError(InvalidRequestError):
     """404: no such object (Stripe reports it as an ``invalid_request_error``)."""
 
-    exit_code = EXIT_NOT_FOUND
+    exit_code = _codes.NOT_FOUND
 
 
 class AuthenticationError(StripeError):
     """401, or no API key configured (nothing was sent)."""
 
-    exit_code = EXIT_AUTH
+    exit_code = _codes.AUTH
 
 
 class PermissionDeniedError(StripeError):
     """403: the key may not do this (e.g. a restricted key without the permission)."""
 
-    exit_code = EXIT_AUTH
+    exit_code = _codes.AUTH
 
 
 class RateLimitError(StripeError):
     """429 after the retries ran out."""
 
-    exit_code = EXIT_RATE_LIMITED
+    exit_code = _codes.RATE_LIMITED
 
 
 class NetworkError(StripeError):
     """Connection failure or timeout after the retries ran out."""
 
-    exit_code = EXIT_NETWORK
-
-
-class UsageError(StripeError):
-    """Validation failed before any request was sent."""
-
-    exit_code = EXIT_USAGE
-
-
-class WaitTimeoutError(StripeError):
-    """Gave up waiting for an object to reach a state (``test-clocks advance --wait``)."""
-
-    exit_code = EXIT_WAIT_TIMEOUT
+    exit_code = _codes.NETWORK
 
 
 def _build_models() -> dict[str, Any]:

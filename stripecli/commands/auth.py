@@ -12,7 +12,9 @@ from typing import Any, Optional
 
 import typer
 
-from stripecli.errors import CliError, UsageError
+from stripecli import exit_codes
+from stripecli.errors import AuthError, CliError, UsageError
+from stripecli.surface.options import GlobalOptions
 
 app = typer.Typer(
     help="Log in, list and switch profiles (keys in the OS keyring).",
@@ -20,8 +22,6 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-EXIT_AUTH = 3
 
 PROFILE_HELP = "Profile name (default: STRIPE_PROFILE, then the default profile)."
 OUTPUT_HELP = "Output format: text or json."
@@ -35,10 +35,11 @@ def prompt_secret(prompt: str) -> str:
     return getpass.getpass(prompt, stream=sys.stderr)
 
 
-def _environment() -> Any:
-    from stripecli.output.env import Environment
+def _session(**options: Any) -> Any:
+    """The run's session, with this command's own options over the ones given before it."""
+    from stripecli import session
 
-    return Environment.from_system()
+    return session.for_command(GlobalOptions(**options))
 
 
 def _say(env: Any, text: str) -> None:
@@ -46,15 +47,15 @@ def _say(env: Any, text: str) -> None:
     env.stderr.flush()
 
 
-def _output_format(value: Optional[str]) -> str:
+def _output_format(session: Any) -> str:
+    """``text`` or ``json``; ``-o table`` given before the command means text."""
+    value = session.options.output
     fmt = (value or "text").lower()
+    if fmt == "table":
+        return "text"
     if fmt not in ("text", "json"):
         raise UsageError(f"invalid value for -o/--output: '{value}' is not one of: text, json")
     return fmt
-
-
-def _login_hint(profile: str) -> str:
-    return "stripecli auth login" + ("" if profile == "default" else f" --profile {profile}")
 
 
 def _now() -> str:
@@ -70,33 +71,6 @@ def _account_name(account: dict[str, Any]) -> str | None:
     name = (dashboard.get("display_name") if isinstance(dashboard, dict) else None) or (
         profile.get("name") if isinstance(profile, dict) else None)
     return name if isinstance(name, str) and name else None
-
-
-def _fetch_account(key: str, api_base: str | None, verbose: bool, env: Any, timeout: float | None = None) -> dict[str, Any]:
-    """``GET /v1/account`` with ``key``; raises the client's ``StripeError`` subclasses."""
-    from stripecli import __version__
-    from stripecli.api.client import ClientConfig, StripeClient
-    from stripecli.api.request import ApiRequest
-    from stripecli.model import api_version
-    from stripecli.redact import redact
-
-    log = None
-    if verbose:
-        def log(line: str) -> None:
-            env.stderr.write(redact(line, key) + "\n")
-            env.stderr.flush()
-
-    config = ClientConfig(
-        api_key=key,
-        api_base=api_base,
-        stripe_version=api_version(),
-        max_retries=2,
-        timeout=timeout,
-        log=log,
-        user_agent_version=__version__,
-    )
-    with StripeClient(config) as client:
-        return client.send(ApiRequest("GET", "/v1/account"))
 
 
 def _read_key(env: Any, from_stdin: bool) -> str:
@@ -137,15 +111,15 @@ def login(
     checked against GET /v1/account (unless --no-verify) and stored in the OS keyring. Only the
     account, mode, base URL, the key's last four characters and the date go to profiles.toml.
     """
-    import os
-
     from stripecli import config, credentials
     from stripecli.api.errors import AuthenticationError, PermissionDeniedError, StripeError
+    from stripecli.api.request import ApiRequest
     from stripecli.redact import mask_key, redact
 
-    env = _environment()
+    session = _session(profile=profile, api_base=api_base, verbose=verbose)
+    env, api_base = session.env, session.options.api_base
     data = config.load_profiles()
-    name = config.validate_profile_name(config.selected_profile_name(profile, data))
+    name = config.validate_profile_name(config.selected_profile_name(session.options.profile, data, session.environ))
     key = _read_key(env, api_key_stdin)
     mode = credentials.check_secret_key(key, "the key")
     masked = mask_key(key)
@@ -153,12 +127,13 @@ def login(
     account_id = account_name = None
     verified = False
     if not no_verify:
-        base = api_base or os.environ.get("STRIPE_API_BASE") or (config.get_profile(name, data) or {}).get("api_base")
+        base = api_base or session.environ.get("STRIPE_API_BASE") or (config.get_profile(name, data) or {}).get("api_base")
         try:
-            account = _fetch_account(key, base, verbose, env)
+            with session.client(api_key=key, api_base=base) as client:
+                account = client.send(ApiRequest("GET", "/v1/account"))
         except AuthenticationError as err:
-            raise CliError(f"the API rejected the key {masked} ({redact(err.one_line(), key)}); nothing was stored",
-                           exit_code=EXIT_AUTH) from None
+            raise AuthError(f"the API rejected the key {masked} ({redact(err.one_line(), key)}); nothing was stored"
+                            ) from None
         except PermissionDeniedError:
             _say(env, f"warning: the key {masked} may not read the account (403, a restricted key?); "
                       "storing it without the account name")
@@ -215,7 +190,7 @@ def login(
     if data["default_profile"] != name:
         _say(env, f"'{data['default_profile']}' is still the default profile: use --profile {name}, "
                   f"or 'stripecli auth switch {name}'.")
-    return 0
+    return exit_codes.OK
 
 
 # -- status --------------------------------------------------------------------------------
@@ -235,31 +210,28 @@ def status(
 
     Exit code 3 when there is no key or the API rejects it.
     """
-    from stripecli.api.client import StripeClient
     from stripecli.api.errors import AuthenticationError, PermissionDeniedError, StripeError
     from stripecli.api.request import ApiRequest
     from stripecli.redact import redact
-    from stripecli.runner import client_config
-    from stripecli.surface.common import GlobalOptions
 
-    fmt = _output_format(output)
-    env = _environment()
-    opts = GlobalOptions(api_key=api_key, profile=profile, live=live, api_base=api_base, verbose=verbose)
-    creds, client_cfg = client_config(opts, env)
+    session = _session(api_key=api_key, profile=profile, live=live, api_base=api_base, verbose=verbose, output=output)
+    fmt = _output_format(session)
+    env = session.env
+    creds = session.credentials()
     account_id, account_name = creds.account, creds.account_name
     valid: bool | None = None
     failure: CliError | None = None
     if not no_verify:
         try:
-            with StripeClient(client_cfg) as client:
+            with session.client() as client:
                 account = client.send(ApiRequest("GET", "/v1/account"))
             valid = True
             if isinstance(account.get("id"), str):
                 account_id, account_name = account["id"], _account_name(account)
         except AuthenticationError as err:
             valid = False
-            failure = CliError(f"the key {creds.masked_key} is invalid: the API rejected it "
-                               f"({redact(err.one_line(), creds.key)})", exit_code=EXIT_AUTH)
+            failure = AuthError(f"the key {creds.masked_key} is invalid: the API rejected it "
+                                f"({redact(err.one_line(), creds.key)})")
         except PermissionDeniedError:
             valid = True  # authenticated, but not allowed to read the account (a restricted key)
         except StripeError as err:
@@ -291,7 +263,7 @@ def status(
     env.stdout.flush()
     if failure is not None:
         raise failure
-    return 0
+    return exit_codes.OK
 
 
 # -- list, switch, logout ------------------------------------------------------------------
@@ -304,8 +276,9 @@ def list_profiles(
     """The profiles in profiles.toml; * marks the default. Keys are shown masked."""
     from stripecli import config
 
-    fmt = _output_format(output)
-    env = _environment()
+    session = _session(output=output)
+    fmt = _output_format(session)
+    env = session.env
     data = config.load_profiles()
     default = config.default_profile_name(data)
     profiles = data.get("profiles") or {}
@@ -325,10 +298,10 @@ def list_profiles(
         })
     if fmt == "json":
         env.stdout.write(json.dumps(rows, indent=2) + "\n")
-        return 0
+        return exit_codes.OK
     if not rows:
         _say(env, "no profiles yet: run 'stripecli auth login'")
-        return 0
+        return exit_codes.OK
     table = [["", "PROFILE", "ACCOUNT", "TEST KEY", "LIVE KEY", "STORAGE"]]
     for row in rows:
         account = row["account"]
@@ -341,7 +314,7 @@ def list_profiles(
     for r in table:
         env.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() + "\n")
     env.stdout.flush()
-    return 0
+    return exit_codes.OK
 
 
 @app.command()
@@ -349,7 +322,7 @@ def switch(name: str = typer.Argument(..., metavar="NAME", help="The profile to 
     """Make NAME the default profile (STRIPE_PROFILE and --profile still win)."""
     from stripecli import config
 
-    env = _environment()
+    env = _session().env
     data = config.load_profiles()
     profiles = data.get("profiles") or {}
     if name not in profiles:
@@ -358,7 +331,7 @@ def switch(name: str = typer.Argument(..., metavar="NAME", help="The profile to 
     data["default_profile"] = name
     config.save_profiles(data)
     _say(env, f"default profile: {name}")
-    return 0
+    return exit_codes.OK
 
 
 @app.command()
@@ -369,7 +342,8 @@ def logout(
     """Delete a profile's keys (test and live) from the keyring and the profile from profiles.toml."""
     from stripecli import config, credentials
 
-    env = _environment()
+    session = _session(profile=profile)
+    env, profile = session.env, session.options.profile
     data = config.load_profiles()
     profiles = data.get("profiles") or {}
     if all_profiles:
@@ -378,12 +352,12 @@ def logout(
         names = sorted(profiles)
         if not names:
             _say(env, "no profiles: nothing to log out of")
-            return 0
+            return exit_codes.OK
     else:
-        name = config.selected_profile_name(profile, data)
+        name = config.selected_profile_name(profile, data, session.environ)
         if name not in profiles:
             known = ", ".join(sorted(profiles)) or "none"
-            raise CliError(f"not logged in to profile '{name}' (profiles: {known})", exit_code=1)
+            raise CliError(f"not logged in to profile '{name}' (profiles: {known})")
         names = [name]
 
     failures: list[str] = []
@@ -410,6 +384,6 @@ def logout(
             _say(env, f"There is no default profile now (left: {', '.join(remaining)}): "
                       "use --profile NAME, or 'stripecli auth switch NAME'.")
     if failures:
-        raise CliError("the profile is gone from profiles.toml, but the key could not be deleted from the OS keyring: "
-                       + "; ".join(failures), exit_code=EXIT_AUTH)
-    return 0
+        raise AuthError("the profile is gone from profiles.toml, but the key could not be deleted from the OS keyring: "
+                        + "; ".join(failures))
+    return exit_codes.OK

@@ -14,6 +14,7 @@ from typing import Any, Optional
 import click
 import typer
 
+from stripecli import exit_codes
 from stripecli.errors import CliError, UsageError
 
 SHELLS = ("bash", "zsh", "fish", "powershell")
@@ -118,7 +119,7 @@ def show(
 ) -> int:
     """Print the completion script for SHELL on stdout."""
     typer.echo(script(shell), nl=False)
-    return 0
+    return exit_codes.OK
 
 
 @app.command()
@@ -149,4 +150,4 @@ def install(
         _say("fish loads it in new shells.")
     else:
         _say(f"Add this line to your PowerShell profile ($PROFILE), then start a new shell:\n  . '{path}'")
-    return 0
+    return exit_codes.OK

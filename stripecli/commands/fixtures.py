@@ -14,7 +14,7 @@ import click
 from typer.core import TyperOption
 
 from stripecli.surface.build import ModelCommand, _PathArgument
-from stripecli.surface.common import GlobalOptions, global_options
+from stripecli.surface.options import GlobalOptions, global_options
 
 # The global options a fixture run uses: where to send and as whom; not output or --dry-run
 # (a step's path and params can depend on the responses of the steps before it).
@@ -44,14 +44,14 @@ def step_line(result: Any) -> str:
 
 def run_fixture(fixture: Any, opts: GlobalOptions, fmt: str, *, confirm: bool = True) -> dict[str, Any]:
     """Check the environment, then run every step; progress on stderr. The results by step name."""
-    from stripecli.api.client import StripeClient
+    from stripecli import session as sessions
     from stripecli.fixtures import load, refs, run
-    from stripecli.runner import client_config, output_setup
 
     env_values = refs.environment()
     load.check_environment(fixture, env_values)
-    env, _ = output_setup(opts)
-    creds, config = client_config(opts, env)
+    session = sessions.for_command(opts)
+    env, opts = session.env, session.options
+    creds = session.credentials()
     if confirm and creds.live:
         from stripecli.api.request import ApiRequest
         from stripecli.credentials import confirm_live
@@ -64,7 +64,7 @@ def run_fixture(fixture: Any, opts: GlobalOptions, fmt: str, *, confirm: bool = 
         env.stderr.write(step_line(result) + "\n")
         env.stderr.flush()
 
-    with StripeClient(config) as client:
+    with session.client() as client:
         results = run.run(fixture, client, env_values, on_step=progress)
     if fmt == "json":
         out = {name: (r.response if r.error is None else {"error": getattr(r.error, "json_body", None)})

@@ -29,7 +29,7 @@ TIMESTAMPS = """Timestamp flags (--created, --frozen-time, --effective-at, ...) 
 @app.command("exit-codes")
 def exit_codes() -> None:
     """The exit codes every command uses (stable: scripts can rely on them)."""
-    from stripecli.api.errors import EXIT_CODES
+    from stripecli.exit_codes import EXIT_CODES
 
     for code, meaning in EXIT_CODES.items():
         typer.echo(f"{code:>3}  {meaning}")

@@ -17,7 +17,7 @@ from typer.core import TyperOption
 from stripecli.commands.fixtures import connection_options
 from stripecli.errors import CliError, UsageError
 from stripecli.surface.build import ModelCommand
-from stripecli.surface.common import GlobalOptions
+from stripecli.surface.options import GlobalOptions
 
 PANEL = "Parameters"
 EXIT_TERMINATED = 143  # 128 + SIGTERM
@@ -101,15 +101,15 @@ def _run(**kwargs: Any) -> int:
     from stripecli.listen import secrets
     from stripecli.listen.follow import Follower
     from stripecli.listen.forward import Forwarder
-    from stripecli.runner import client_config, output_setup
+    from stripecli import session as sessions
 
     forward_to, connect_to = kwargs.pop("forward_to"), kwargs.pop("forward_connect_to")
     events, headers = kwargs.pop("events"), kwargs.pop("headers")
     print_secret, fmt, interval = kwargs.pop("print_secret"), kwargs.pop("fmt"), kwargs.pop("poll_interval")
-    opts = GlobalOptions.pop_from(kwargs)
-    local = bool(opts.local or (opts.profile or os.environ.get("STRIPE_PROFILE")) == "local")
+    session = sessions.for_command(GlobalOptions.pop_from(kwargs))
+    opts, local, env = session.options, session.local, session.env
     plan, extra_headers = build_plan(opts, local, forward_to, connect_to, events, headers)
-    env, _ = output_setup(opts)
+    session.format  # a bad -o is a usage error before anything else
 
     if local:
         from stripecli.emulator.store import default_data_dir
@@ -117,10 +117,10 @@ def _run(**kwargs: Any) -> int:
         data_dir = os.path.abspath(default_data_dir())
         secret = secrets.local_secret(data_dir)
     else:
-        creds, config = client_config(opts, env)
+        creds = session.credentials()
         from stripecli import config as cfg
 
-        secret = secrets.profile_secret(creds.profile or cfg.selected_profile_name(opts.profile))
+        secret = secrets.profile_secret(creds.profile or cfg.selected_profile_name(opts.profile, None, session.environ))
     if print_secret:
         env.stdout.write(secret + "\n")
         return 0
@@ -141,10 +141,9 @@ def _run(**kwargs: Any) -> int:
         commit = lambda item: cursors.set(int(item.cursor))  # noqa: E731
         where = f"the emulator ({data_dir})"
     else:
-        from stripecli.api.client import StripeClient
         from stripecli.listen.sources import ApiPoller
 
-        client = StripeClient(config)
+        client = session.client()
 
         def rate_limited(delay: float) -> None:
             env.stderr.write(f"rate limited (429) listing events: polling every {delay:g} s for now\n")

@@ -7,7 +7,6 @@ so on a real account this says so and exits 2; the Dashboard's logs are the plac
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 import time
@@ -16,6 +15,8 @@ from typing import Any
 import click
 import typer
 from typer.core import TyperOption
+
+from stripecli.surface.options import GlobalOptions
 
 app = typer.Typer(help="Request logs: stripecli logs tail --local.", no_args_is_help=True, add_completion=False)
 
@@ -113,7 +114,9 @@ def tail(
     statuses = parse_statuses(filter_status_code)
     methods = parse_methods(filter_http_method)
     paths = parse_paths(filter_request_path)
-    if not (local or os.environ.get("STRIPE_PROFILE") == "local"):
+    from stripecli import session
+
+    if not session.for_command(GlobalOptions(local=local)).local:
         raise UsageError("logs tail reads the local emulator's request log only (--local): Stripe's request-log "
                          "stream is not a public API; see your Dashboard's logs for a real account")
     from stripecli.emulator import requestlog

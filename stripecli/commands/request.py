@@ -6,17 +6,19 @@ from typing import Any
 
 import click
 from stripecli.surface.build import ModelCommand, _PathArgument
-from stripecli.surface.common import GlobalOptions, global_options
+from stripecli.surface.options import GlobalOptions, global_options
 
 METHODS = ("GET", "POST", "DELETE")
 
 
 def _run(**kwargs: Any) -> int:
+    from stripecli import session as sessions
     from stripecli.api.request import ApiRequest
     from stripecli.errors import UsageError
-    from stripecli.runner import build_params, execute, output_setup
+    from stripecli.runner import execute
+    from stripecli.surface.request import extra_params
 
-    opts = GlobalOptions.pop_from(kwargs)
+    session = sessions.for_command(GlobalOptions.pop_from(kwargs))
     method = kwargs["method"].upper()
     if method not in METHODS:
         raise UsageError(f"invalid value for METHOD: '{kwargs['method']}' is not one of: GET, POST, DELETE")
@@ -26,11 +28,10 @@ def _run(**kwargs: Any) -> int:
     if not path.startswith("/v1/") and not path.startswith("/v2/"):
         raise UsageError(f"invalid value for PATH: '{path}' must start with /v1/ or /v2/")
     path = _as_sent(path)
-    env, fmt = output_setup(opts)
-    params = build_params({"params": []}, [], [], opts)
-    req = ApiRequest(method=method, path=path, params=params)
+    session.format  # a bad -o is a usage error before anything else
+    req = ApiRequest(method=method, path=path, params=extra_params(session.options))
     returns = "search" if path.rstrip("/").endswith("/search") else ("list" if method == "GET" else "object")
-    return execute(req, returns, None, opts, env, fmt)
+    return execute(session, req, returns, None)
 
 
 def _as_sent(path: str) -> str:

@@ -16,7 +16,7 @@ from typer.core import TyperArgument, TyperOption
 from stripecli.commands.fixtures import connection_options, format_option, run_fixture
 from stripecli.errors import CliError, UsageError
 from stripecli.surface.build import ModelCommand
-from stripecli.surface.common import GlobalOptions
+from stripecli.surface.options import GlobalOptions
 
 PANEL = "Parameters"
 
@@ -69,43 +69,39 @@ def _run(**kwargs: Any) -> int:
 
 
 def _is_local(opts: GlobalOptions) -> bool:
-    import os
+    from stripecli import session
 
-    return bool(opts.local or (opts.profile or os.environ.get("STRIPE_PROFILE")) == "local")
+    return session.for_command(opts).local
 
 
 def _refuse_live(opts: GlobalOptions) -> None:
-    from stripecli.credentials import resolve_credentials
-    from stripecli.runner import output_setup
+    from stripecli import session
 
-    env, _ = output_setup(opts)
-    if resolve_credentials(opts, env).live:
+    if session.for_command(opts).credentials().live:
         raise UsageError("trigger creates test objects and runs in test mode only: use a test key (sk_test_...) "
                          "or the emulator (--local)")
 
 
 def _run_local(event: str, fixture: Any, opts: GlobalOptions, fmt: str) -> int:
-    from stripecli.api.client import StripeClient
+    from stripecli import session as sessions
     from stripecli.fixtures import catalog, verify
     from stripecli.fixtures.run import StepFailed
-    from stripecli.runner import client_config, output_setup
 
-    env, _ = output_setup(opts)
-    _, config = client_config(opts, env)
-    with StripeClient(config) as client:
+    session = sessions.for_command(opts)
+    with session.client() as client:
         before = verify.newest_event_id(client)
     try:
         results = run_fixture(fixture, opts, fmt, confirm=False)
     except StepFailed as exc:
-        raise CliError(f"the emulator cannot run trigger {event} yet: {exc.message}", exit_code=1) from None
+        raise CliError(f"the emulator cannot run trigger {event} yet: {exc.message}") from None
     wanted = catalog.emits(fixture)
-    with StripeClient(config) as client:
+    with session.client() as client:
         events, missing = verify.wait_for(client, before, results.values(), wanted)
     if missing:
         last = fixture.steps[-1]
         raise CliError(f"the emulator cannot model trigger {event} yet: the fixture ran, but no "
                        f"{', '.join(missing)} event was recorded (the emulator does not emit it for "
-                       f"{last.method} {last.path} and the steps before it)", exit_code=1)
+                       f"{last.method} {last.path} and the steps before it)")
     _done(event, events)
     return 0
 

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from stripecli import model
+from stripecli.model.shapes import Operation
 
 
 @dataclass
@@ -40,7 +41,7 @@ class Route:
     group: str
     resource: str
     verb: str
-    op: dict[str, Any]
+    op: Operation
     kind: str
     object: str                       # what the operation returns
     resource_object: str              # what the resource is about (the target of an action)
@@ -65,7 +66,7 @@ class _Node:
         self.routes: dict[str, Route] = {}
 
 
-def _kind(verb: str, op: dict[str, Any], singleton_paths: set[str]) -> str:
+def _kind(verb: str, op: Operation, singleton_paths: set[str]) -> str:
     returns = op.get("returns")
     method = op["method"]
     segments = op["path"].strip("/").split("/")

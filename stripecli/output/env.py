@@ -12,7 +12,7 @@ import io
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Mapping, TextIO
 
 
 def _isatty(stream: object) -> bool:
@@ -23,7 +23,7 @@ def _isatty(stream: object) -> bool:
         return False
 
 
-def no_color_requested(no_color_flag: bool = False, environ: "os._Environ[str] | dict[str, str] | None" = None) -> bool:
+def no_color_requested(no_color_flag: bool = False, environ: Mapping[str, str] | None = None) -> bool:
     """True if colour is off: `--no-color`, `NO_COLOR` set to any non-empty value
     (https://no-color.org), or `TERM=dumb`."""
     environ = os.environ if environ is None else environ
@@ -41,10 +41,13 @@ class Environment:
     stdin_isatty: bool = False
     #: Terminal width in columns; None means "ask the terminal when a table is drawn".
     width: int | None = None
+    #: The environment variables the run reads (STRIPE_API_KEY, STRIPE_PROFILE, ...).
+    environ: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_system(cls, no_color_flag: bool = False) -> "Environment":
-        """The real process streams, probed now (call it after parsing `--no-color`)."""
+        """The real process streams and variables, probed now (``--no-color`` is applied later
+        by the command session, after the flags are parsed)."""
         return cls(
             stdout=sys.stdout,
             stderr=sys.stderr,
@@ -53,6 +56,7 @@ class Environment:
             no_color=no_color_requested(no_color_flag),
             stdin=sys.stdin,
             stdin_isatty=_isatty(sys.stdin),
+            environ=os.environ,
         )
 
     @classmethod
@@ -65,17 +69,21 @@ class Environment:
         stdin: str = "",
         stdin_isatty: bool = False,
         width: int | None = 100,
+        environ: Mapping[str, str] | None = None,
     ) -> "Environment":
-        """An environment on `io.StringIO` streams, for tests: read `env.stdout.getvalue()`."""
+        """An environment on `io.StringIO` streams, for tests: read `env.stdout.getvalue()`.
+        ``environ`` holds the variables the run sees (none by default)."""
+        environ = dict(environ or {})
         return cls(
             stdout=io.StringIO(),
             stderr=io.StringIO(),
             stdout_isatty=stdout_isatty,
             stderr_isatty=stderr_isatty,
-            no_color=no_color,
+            no_color=no_color or no_color_requested(False, environ),
             stdin=io.StringIO(stdin),
             stdin_isatty=stdin_isatty,
             width=width,
+            environ=environ,
         )
 
     @property

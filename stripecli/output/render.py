@@ -84,7 +84,7 @@ def resolve_format(flag: str | None, env: Environment) -> str:
     if flag:
         value, source = flag, "output format"
     else:
-        value = os.environ.get(OUTPUT_ENV_VAR, "").strip()
+        value = env.environ.get(OUTPUT_ENV_VAR, "").strip()
         if not value:
             return "table" if env.stdout_isatty else "json"
         source = f"{OUTPUT_ENV_VAR} value"
@@ -92,14 +92,6 @@ def resolve_format(flag: str | None, env: Environment) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"invalid {source} {value!r}: choose one of {', '.join(FORMATS)}")
     return fmt
-
-
-def parse_fields(text: str | None) -> list[str] | None:
-    """``--fields "id, price.id"`` -> ``["id", "price.id"]``; None or blank -> None."""
-    if text is None:
-        return None
-    fields = [part.strip() for part in text.split(",") if part.strip()]
-    return fields or None
 
 
 # --------------------------------------------------------------------------- the overlay
@@ -168,11 +160,6 @@ def _walk(obj: Any, path: str) -> tuple[bool, Any, Any, str]:
         parent, current, rest = current, nxt, tail
 
 
-def get_path(obj: Any, path: str) -> Any:
-    """The value at a dotted path, or None."""
-    return _walk(obj, path)[1]
-
-
 def columns_for(
     object_type: str | None, fields: list[str] | None, first_row: dict | None
 ) -> list[Column]:
@@ -196,10 +183,6 @@ def columns_for(
             if name in first_row:
                 cols.append(Column(name))
     return cols
-
-
-def _has_known_columns(object_type: str | None, fields: list[str] | None) -> bool:
-    return bool(fields) or (object_type or "") in _overlay()["objects"]
 
 
 # --------------------------------------------------------------------------- cell values

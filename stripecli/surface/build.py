@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from typer.core import TyperOption
 
-from stripecli.surface.common import GlobalOptions, global_options
+from stripecli.surface.options import GlobalOptions, global_options
 from stripecli.surface.params import FlagSpec, convert_value, describe_type, flag_specs
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from stripecli.model.shapes import Operation
 
 PARAMS_PANEL = "Parameters"
 
@@ -114,7 +117,7 @@ def param_options(specs: list[FlagSpec]) -> list[click.Parameter]:
     return out
 
 
-def operation_help(op: dict, resource_flags: dict | None = None) -> str:
+def operation_help(op: Operation) -> str:
     lines = [op.get("summary") or op["verb"]]
     marks = []
     if op.get("test_helper"):
@@ -129,7 +132,7 @@ def operation_help(op: dict, resource_flags: dict | None = None) -> str:
     return "\n\n".join(lines)
 
 
-def short_help(op: dict) -> str:
+def short_help(op: Operation) -> str:
     text = op.get("summary") or op["verb"]
     if op.get("test_helper"):
         text = "[test mode only] " + text
@@ -140,7 +143,7 @@ def short_help(op: dict) -> str:
     return text
 
 
-def build_command(name: str, op: dict) -> click.Command:
+def build_command(name: str, op: Operation) -> click.Command:
     specs = flag_specs(op.get("params", []))
     path_args = [
         _PathArgument(f"path_{i}", pp["metavar"], f"The {pp['name']} in {op['path']}.")

@@ -7,20 +7,23 @@ built for the groups and resources a command line does not name.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from typer.core import TyperGroup
 
 from stripecli import model
 
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from stripecli.model.shapes import Operation, ResourceInfo
+
 CTX = {"help_option_names": ["-h", "--help"]}
 
 # Hand-written commands that extend a generated group: module with ``extend(group)``.
-EXTENSIONS = {"test-clocks": "stripecli.commands.test_clocks"}
+EXTENSIONS = {"test-clocks": "stripecli.commands.clocks"}
 
 
-def _mark(info: dict) -> str:
+def _mark(info: ResourceInfo) -> str:
     for flag, label in (("legacy", "[legacy] "), ("preview", "[preview] "), ("test_helper_only", "[test mode only] ")):
         if info.get(flag):
             return label
@@ -34,7 +37,7 @@ def _escape(text: str) -> str:
 class ResourceGroup(TyperGroup):
     """The verbs of one resource (``stripecli billing credit-grants ...``)."""
 
-    def __init__(self, group: str, resource: str, info: dict, **attrs: Any):
+    def __init__(self, group: str, resource: str, info: ResourceInfo, **attrs: Any):
         self.model_group = group
         self.resource = resource
         aliases = info.get("aliases", [])
@@ -44,7 +47,7 @@ class ResourceGroup(TyperGroup):
         super().__init__(name=resource, help=_escape(help_text), short_help=_escape(_mark(info) + info.get("summary", "")),
                          no_args_is_help=True, context_settings=CTX, **attrs)
 
-    def _operations(self) -> dict[str, Any]:
+    def _operations(self) -> dict[str, Operation]:
         return model.group(self.model_group)[self.resource]["operations"]
 
     def list_commands(self, ctx: click.Context) -> list[str]:

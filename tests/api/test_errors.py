@@ -6,7 +6,6 @@ import pytest
 
 from stripecli.api import errors
 from stripecli.api.errors import (
-    EXIT_CODES,
     ApiError,
     AuthenticationError,
     CardError,
@@ -17,10 +16,11 @@ from stripecli.api.errors import (
     RateLimitError,
     StripeError,
     UsageError,
-    WaitTimeoutError,
     from_response,
 )
 from stripecli.api.request import ApiRequest
+from stripecli.errors import CliError, WaitTimeout
+from stripecli.exit_codes import EXIT_CODES
 from tests.fakeserver import Reply, stripe_error
 
 
@@ -28,7 +28,8 @@ def test_exit_code_table_is_the_documented_one():
     assert sorted(EXIT_CODES) == [0, 1, 2, 3, 4, 5, 6, 8, 130]
     assert StripeError("x").exit_code == 1
     assert UsageError("x").exit_code == 2
-    assert WaitTimeoutError("x").exit_code == 8
+    assert WaitTimeout("x").exit_code == 8
+    assert isinstance(StripeError("x"), CliError)  # one base class for every failure
 
 
 @pytest.mark.parametrize(

@@ -270,40 +270,25 @@ def test_fields_for_jsonl(cli, server):
     assert json.loads(result.stdout) == {"id": "cbtxn_1", "credit.type": "credits_granted"}
 
 
-def terminal_env(monkeypatch, *, stdout_tty=True, stderr_tty=True):
-    made = {}
-
-    def from_system(cls, no_color_flag=False):
-        from stripecli.output.env import no_color_requested
-
-        env = Environment(stdout=io.StringIO(), stderr=io.StringIO(), stdout_isatty=stdout_tty,
-                          stderr_isatty=stderr_tty, no_color=no_color_requested(no_color_flag), width=100)
-        made["env"] = env
-        return env
-
-    monkeypatch.setattr(Environment, "from_system", classmethod(from_system))
-    return made
-
-
-def test_terminal_gets_a_coloured_table_and_a_pipe_gets_json(cli, server, monkeypatch):
+def test_terminal_gets_a_coloured_table_and_a_pipe_gets_json(cli_in, server):
     server.on("GET", "/v1/billing/credit_balance_transactions", Reply(200, json=list_page([OBJ])), repeat=True)
-    made = terminal_env(monkeypatch)
-    assert cli(*LIST).exit_code == 0
-    out = made["env"].stdout.getvalue()
-    assert "cbtxn_1" in out and "\x1b[" in out
-    made = terminal_env(monkeypatch, stdout_tty=False)
-    assert cli(*LIST).exit_code == 0
-    assert json.loads(made["env"].stdout.getvalue())["data"][0]["id"] == "cbtxn_1"
+    result = cli_in(Environment.captured(stdout_isatty=True, stderr_isatty=True), *LIST)
+    assert result.exit_code == 0
+    assert "cbtxn_1" in result.stdout and "\x1b[" in result.stdout
+    result = cli_in(Environment.captured(stdout_isatty=False, stderr_isatty=True), *LIST)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["data"][0]["id"] == "cbtxn_1"
 
 
-def test_no_color_env_and_flag(cli, server, monkeypatch):
+def test_no_color_env_and_flag(cli_in, server):
     server.on("GET", "/v1/billing/credit_balance_transactions", Reply(200, json=list_page([OBJ])), repeat=True)
-    made = terminal_env(monkeypatch)
-    cli(*LIST, "--no-color")
-    assert "\x1b[" not in made["env"].stdout.getvalue()
-    monkeypatch.setenv("NO_COLOR", "1")
-    cli(*LIST)
-    assert "\x1b[" not in made["env"].stdout.getvalue() and "cbtxn_1" in made["env"].stdout.getvalue()
+    result = cli_in(Environment.captured(stdout_isatty=True), *LIST, "--no-color")
+    assert "\x1b[" not in result.stdout and "cbtxn_1" in result.stdout
+    result = cli_in(Environment.captured(stdout_isatty=True), "--no-color", *LIST)
+    assert "\x1b[" not in result.stdout and "cbtxn_1" in result.stdout
+    environ = {**os.environ, "NO_COLOR": "1"}
+    result = cli_in(Environment.captured(stdout_isatty=True, environ=environ), *LIST)
+    assert "\x1b[" not in result.stdout and "cbtxn_1" in result.stdout
 
 
 def test_stripecli_output_env_overrides_the_default(cli, server, monkeypatch):
@@ -312,12 +297,12 @@ def test_stripecli_output_env_overrides_the_default(cli, server, monkeypatch):
     assert cli(*LIST).stdout == "cbtxn_1\n"
 
 
-def test_progress_count_goes_to_stderr_on_a_terminal_only(cli, server, monkeypatch):
+def test_progress_count_goes_to_stderr_on_a_terminal_only(cli_in, server):
     three_pages(server)
-    made = terminal_env(monkeypatch, stdout_tty=False, stderr_tty=True)
-    assert cli(*LIST, "--all", "-o", "id").exit_code == 0
-    assert "fetched" in made["env"].stderr.getvalue()
-    assert "fetched" not in made["env"].stdout.getvalue()
+    result = cli_in(Environment.captured(stdout_isatty=False, stderr_isatty=True), *LIST, "--all", "-o", "id")
+    assert result.exit_code == 0
+    assert "fetched" in result.stderr
+    assert "fetched" not in result.stdout
 
 
 def test_request_command_uses_the_same_client(cli, server):

@@ -1,6 +1,8 @@
 import pytest
 
-from stripecli.output.render import FORMATS, parse_fields, resolve_format
+from stripecli.output.render import FORMATS, resolve_format
+from stripecli.session import Session
+from stripecli.surface.options import GlobalOptions
 
 
 def test_terminal_gets_a_table_and_a_pipe_gets_json(pipe, terminal):
@@ -8,20 +10,22 @@ def test_terminal_gets_a_table_and_a_pipe_gets_json(pipe, terminal):
     assert resolve_format(None, pipe) == "json"
 
 
-def test_flag_wins(pipe, terminal, monkeypatch):
-    monkeypatch.setenv("STRIPECLI_OUTPUT", "csv")
+def test_flag_wins(pipe, terminal):
+    for env in (pipe, terminal):
+        env.environ = {"STRIPECLI_OUTPUT": "csv"}
     assert resolve_format("jsonl", terminal) == "jsonl"
     assert resolve_format("id", pipe) == "id"
 
 
-def test_stripecli_output_overrides_the_default(pipe, terminal, monkeypatch):
-    monkeypatch.setenv("STRIPECLI_OUTPUT", "csv")
+def test_stripecli_output_overrides_the_default(pipe, terminal):
+    for env in (pipe, terminal):
+        env.environ = {"STRIPECLI_OUTPUT": "csv"}
     assert resolve_format(None, terminal) == "csv"
     assert resolve_format(None, pipe) == "csv"
 
 
-def test_empty_stripecli_output_is_ignored(pipe, monkeypatch):
-    monkeypatch.setenv("STRIPECLI_OUTPUT", "")
+def test_empty_stripecli_output_is_ignored(pipe):
+    pipe.environ = {"STRIPECLI_OUTPUT": ""}
     assert resolve_format(None, pipe) == "json"
 
 
@@ -39,13 +43,16 @@ def test_invalid_flag_names_the_value_and_the_choices(pipe):
         assert fmt in message
 
 
-def test_invalid_environment_value_names_the_variable(pipe, monkeypatch):
-    monkeypatch.setenv("STRIPECLI_OUTPUT", "yaml")
+def test_invalid_environment_value_names_the_variable(pipe):
+    pipe.environ = {"STRIPECLI_OUTPUT": "yaml"}
     with pytest.raises(ValueError, match=r"STRIPECLI_OUTPUT.*'yaml'.*table, json, jsonl, csv, id"):
         resolve_format(None, pipe)
 
 
-def test_parse_fields():
-    assert parse_fields("id, price.id ,,") == ["id", "price.id"]
-    assert parse_fields(" ") is None
-    assert parse_fields(None) is None
+def test_fields_are_split_on_commas_and_trimmed(pipe):
+    def fields(text):
+        return Session(pipe).use(GlobalOptions(fields=text)).fields
+
+    assert fields("id, price.id ,,") == ["id", "price.id"]
+    assert fields(" ") is None
+    assert fields(None) is None

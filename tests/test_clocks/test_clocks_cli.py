@@ -128,25 +128,16 @@ def test_wait_times_out_over_http(cli, monkeypatch, tmp_path):
         server.stop()
 
 
-def test_wait_on_a_terminal_shows_progress_on_stderr(cli, monkeypatch, tmp_path):
+def test_wait_on_a_terminal_shows_progress_on_stderr(cli, cli_in, monkeypatch, tmp_path):
     monkeypatch.setenv("STRIPECLI_DATA_DIR", str(tmp_path / "emulator"))
     monkeypatch.setenv("STRIPECLI_EMULATOR_ADVANCE_SECONDS", "0.8")
     clock = json.loads(cli("test-clocks", "create", "--frozen-time", "2025-01-01", "--local", "-o", "json").stdout)
-    envs = []
-
-    def from_system(cls, no_color_flag=False):
-        env = Environment(stdout=io.StringIO(), stderr=io.StringIO(), stdout_isatty=False, stderr_isatty=True,
-                          no_color=False, width=100)
-        envs.append(env)
-        return env
-
-    monkeypatch.setattr(Environment, "from_system", classmethod(from_system))
-    result = cli("test-clocks", "advance", clock["id"], "--by", "1mo", "--wait", "--local", "-o", "json")
+    env = Environment.captured(stdout_isatty=False, stderr_isatty=True)
+    result = cli_in(env, "test-clocks", "advance", clock["id"], "--by", "1mo", "--wait", "--local", "-o", "json")
     assert result.exit_code == 0
-    env = envs[-1]
-    final = json.loads(env.stdout.getvalue())
+    final = json.loads(result.stdout)
     assert final["status"] == "ready" and final["frozen_time"] == parse_iso("2025-02-01T00:00:00Z")
-    progress = env.stderr.getvalue()
+    progress = result.stderr
     assert clock["id"] in progress and "advancing" in progress and "2025-02-01" in progress
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stripecli.commands.test_clocks import add_months, advance_by, check_target
+from stripecli.commands.clocks import add_months, advance_by, check_target
 from stripecli.errors import UsageError
 from stripecli.surface.values import parse_iso
 

@@ -95,7 +95,7 @@ def test_config_file_routes_come_after_flags(cli, monkeypatch, tmp_path):
         "forward_to": ["invoice.*=http://localhost:8000/billing", "http://localhost:4242/all"],
         "events": ["invoice.*", "customer.*"], "headers": ["X-Env: dev"]}}}}).encode())
     from stripecli.commands.listen import build_plan
-    from stripecli.surface.common import GlobalOptions
+    from stripecli.surface.options import GlobalOptions
 
     plan, headers = build_plan(GlobalOptions(local=True), True, ("invoice.paid=http://localhost:9000/paid",), (), (), ())
     assert [str(r) for r in plan.routes] == ["invoice.paid=http://localhost:9000/paid",

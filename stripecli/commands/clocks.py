@@ -15,16 +15,16 @@ import click
 from typer.core import TyperOption
 
 from stripecli.calendar import add_months
-from stripecli.errors import CliError, UsageError
+from stripecli import exit_codes
+from stripecli.errors import CliError, UsageError, WaitTimeout
 from stripecli.surface.build import ModelCommand, _PathArgument, escape
-from stripecli.surface.common import GlobalOptions, global_options
+from stripecli.surface.options import GlobalOptions, global_options
 from stripecli.surface.values import TIMESTAMP_HELP, format_timestamp, parse_timestamp
 
 CLOCKS = "/v1/test_helpers/test_clocks"
 TWO_YEARS_MONTHS = 24
 WAIT_TIMEOUT = 300.0
 MAX_POLL_INTERVAL = 2.0
-EXIT_WAIT_TIMEOUT = 8
 
 _BY = re.compile(r"\+?([0-9]{1,12})(s|m|h|d|w|mo|y)", re.ASCII)
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -97,24 +97,21 @@ def check_target(frozen_time: int, target: int) -> None:
 
 
 def _advance(**kwargs: Any) -> int:
-    from stripecli.api.client import StripeClient
-    from stripecli.api.errors import StripeError
+    from stripecli import session as sessions
     from stripecli.api.request import ApiRequest
-    from stripecli.output.render import Renderer, render_error
-    from stripecli.redact import mask_key
-    from stripecli.runner import client_config, error_format, output_setup
 
     clock_id: str = kwargs.pop("clock")
     to, by, frozen = kwargs.pop("to"), kwargs.pop("by"), kwargs.pop("frozen_time")
     wait, wait_timeout = kwargs.pop("wait"), kwargs.pop("wait_timeout")
-    opts = GlobalOptions.pop_from(kwargs)
+    session = sessions.for_command(GlobalOptions.pop_from(kwargs))
+    opts = session.options
     # Everything the operator typed is checked before anything is read or sent.
     quoted = _quote(clock_id)
     extra: dict[str, Any] = {}
     if opts.data or opts.data_json is not None:
-        from stripecli.runner import build_params
+        from stripecli.surface.request import extra_params
 
-        extra = build_params({"params": []}, [], [], opts)
+        extra = extra_params(opts)
     in_data = extra.pop("frozen_time", None)
     given = [name for name, value in (("--to", to), ("--by", by), ("--frozen-time", frozen),
                                       ("frozen_time in -d/--data-json", in_data is not None)) if value]
@@ -135,36 +132,28 @@ def _advance(**kwargs: Any) -> int:
             raise UsageError(f"invalid value for {flag}: {exc}") from None
     if opts.dry_run and by:
         raise UsageError("--by counts from the clock's frozen time, which --dry-run does not read: use --to TIME")
-    env, fmt = output_setup(opts)
-    creds, config = client_config(opts, env)
-    try:
-        with StripeClient(config) as client:
-            # The clock's frozen time is read first: --by counts from it, and both --to and
-            # --by are checked against Stripe's rules before anything is changed. --dry-run
-            # sends nothing at all, so it shows the request without those checks.
-            if not opts.dry_run:
-                current = frozen_time_of(client.send(ApiRequest("GET", f"{CLOCKS}/{quoted}")), clock_id)
-                if by:
-                    target = advance_by(current, by)
-                assert target is not None
-                check_target(current, target)
+    session.format  # a bad -o is a usage error before anything is read
+    with session.client() as client:
+        # The clock's frozen time is read first: --by counts from it, and both --to and
+        # --by are checked against Stripe's rules before anything is changed. --dry-run
+        # sends nothing at all, so it shows the request without those checks.
+        if not opts.dry_run:
+            current = frozen_time_of(client.send(ApiRequest("GET", f"{CLOCKS}/{quoted}")), clock_id)
+            if by:
+                target = advance_by(current, by)
             assert target is not None
-            req = ApiRequest("POST", f"{CLOCKS}/{quoted}/advance", {**extra, "frozen_time": target})
-            if opts.dry_run:
-                env.stdout.write(client.prepare(req).to_curl(mask_key(config.api_key) if config.api_key else None) + "\n")
-                return 0
-            from stripecli.credentials import confirm_live
-
-            confirm_live(creds, req, opts, env)
-            clock = client.send(req)
-            renderer = Renderer(env, fmt, _fields(opts), "test_helpers.test_clock")
-            if not wait:
-                renderer.object(clock)
-                return 0
-            return _wait(client, clock, target, wait_timeout, env, fmt, renderer, opts, clock_id)
-    except StripeError as err:
-        render_error(env, error_format(opts, fmt), err)
-        return err.exit_code
+            check_target(current, target)
+        assert target is not None
+        req = ApiRequest("POST", f"{CLOCKS}/{quoted}/advance", {**extra, "frozen_time": target})
+        if opts.dry_run:
+            return session.dry_run(client, req)
+        session.confirm(req)
+        clock = client.send(req)
+        renderer = session.renderer("test_helpers.test_clock")
+        if not wait:
+            renderer.object(clock)
+            return exit_codes.OK
+        return _wait(session, client, clock, target, wait_timeout, renderer, clock_id)
 
 
 def _data_target(value: Any) -> int:
@@ -183,14 +172,14 @@ def _data_target(value: Any) -> int:
         raise UsageError(f"invalid value for frozen_time in -d/--data-json: {exc}") from None
 
 
-def _wait(client, clock: dict, target: int, timeout: float, env, fmt: str, renderer, opts, typed_id: str = "") -> int:
+def _wait(session, client, clock: dict, target: int, timeout: float, renderer, typed_id: str = "") -> int:
     from stripecli.api.request import ApiRequest
     from stripecli.output.progress import ClockWait
 
     started = time.monotonic()
     interval = 0.25
     clock_id = str(clock.get("id") or typed_id)
-    display = ClockWait(env, clock_id, target)
+    display = ClockWait(session.env, clock_id, target)
     try:
         while True:
             status = clock.get("status")
@@ -200,24 +189,19 @@ def _wait(client, clock: dict, target: int, timeout: float, env, fmt: str, rende
             if status == "internal_failure":
                 display.close()
                 raise CliError(f"test clock {clock_id} failed to advance (status internal_failure): "
-                               "Stripe could not advance it; create a new clock", exit_code=1)
+                               "Stripe could not advance it; create a new clock")
             if time.monotonic() - started >= timeout:
                 display.close()
                 renderer.object(clock)
-                env.stderr.write(f"error: test clock {clock_id} is still {status} after {timeout:g}s "
-                                 f"(target {format_timestamp(target)}); its last state is on stdout\n")
-                return EXIT_WAIT_TIMEOUT
+                raise WaitTimeout(f"test clock {clock_id} is still {status} after {timeout:g}s "
+                                  f"(target {format_timestamp(target)}); its last state is on stdout")
             time.sleep(min(interval, max(0.0, timeout - (time.monotonic() - started))))
             interval = min(interval * 1.5, MAX_POLL_INTERVAL)
             clock = client.send(ApiRequest("GET", f"{CLOCKS}/{_quote(clock_id)}"))
     finally:
         display.close()
     renderer.object(clock)
-    return 0
-
-
-def _fields(opts: GlobalOptions) -> list[str] | None:
-    return [f.strip() for f in opts.fields.split(",") if f.strip()] if opts.fields else None
+    return exit_codes.OK
 
 
 def _quote(value: str) -> str:
@@ -230,7 +214,7 @@ def _quote(value: str) -> str:
 
 
 def _timeout_type() -> click.ParamType:
-    from stripecli.surface.common import Seconds
+    from stripecli.surface.options import Seconds
 
     return Seconds()
 
@@ -269,33 +253,28 @@ def advance_command() -> click.Command:
 
 
 def _show(**kwargs: Any) -> int:
-    from stripecli.api.client import StripeClient
-    from stripecli.api.errors import StripeError
+    from stripecli import session as sessions
     from stripecli.api.request import ApiRequest
     from stripecli.output.clocks import render_clock_overview
-    from stripecli.output.render import render_error
-    from stripecli.runner import client_config, error_format, output_setup
 
     clock_id: str = kwargs.pop("clock")
-    opts = GlobalOptions.pop_from(kwargs)
-    env, fmt = output_setup(opts)
-    _, config = client_config(opts, env)
-    try:
-        with StripeClient(config) as client:
-            clock = client.send(ApiRequest("GET", f"{CLOCKS}/{_quote(clock_id)}"))
-            customers = []
-            for page in client.paginate(ApiRequest("GET", "/v1/customers", {"test_clock": clock.get("id", clock_id), "limit": 100})):
-                for customer in page:
-                    subs = []
-                    req = ApiRequest("GET", "/v1/subscriptions", {"customer": customer["id"], "status": "all", "limit": 100})
-                    for sub_page in client.paginate(req):
-                        subs.extend(sub_page)
-                    customers.append({**customer, "subscriptions": subs})
-    except StripeError as err:
-        render_error(env, error_format(opts, fmt), err)
-        return err.exit_code
-    render_clock_overview(env, fmt, clock, customers)
-    return 0
+    session = sessions.for_command(GlobalOptions.pop_from(kwargs))
+    fmt = session.format
+    with session.client() as client:
+        first = ApiRequest("GET", f"{CLOCKS}/{_quote(clock_id)}")
+        if session.options.dry_run:  # given before the command: show the first read, send nothing
+            return session.dry_run(client, first)
+        clock = client.send(first)
+        customers = []
+        for page in client.paginate(ApiRequest("GET", "/v1/customers", {"test_clock": clock.get("id", clock_id), "limit": 100})):
+            for customer in page:
+                subs = []
+                req = ApiRequest("GET", "/v1/subscriptions", {"customer": customer["id"], "status": "all", "limit": 100})
+                for sub_page in client.paginate(req):
+                    subs.extend(sub_page)
+                customers.append({**customer, "subscriptions": subs})
+    render_clock_overview(session.env, fmt, clock, customers)
+    return exit_codes.OK
 
 
 def show_command() -> click.Command:

@@ -1,7 +1,10 @@
-"""The cross-cutting flags every API command takes, defined once (as aws-cli does).
+"""The cross-cutting flags every API command takes, defined once (as aws-cli does), and their type.
 
 They are added to each generated command and to ``stripecli request``; list and search
-commands also get the pagination flags, POST commands ``--idempotency-key``.
+commands also get the pagination flags, POST commands ``--idempotency-key``. The ones that say
+how to reach the API and how to print (``ROOT_FLAGS``) are also accepted before the command,
+``stripecli --local -o id customers list``, with one meaning: the command's own value wins over
+the root's (``GlobalOptions.over``).
 """
 
 from __future__ import annotations
@@ -44,6 +47,15 @@ class GlobalOptions:
         names = {f.name for f in fields(cls)}
         return cls(**{k: kwargs.pop(f"g_{k}") for k in list(names) if f"g_{k}" in kwargs})
 
+    def over(self, base: "GlobalOptions") -> "GlobalOptions":
+        """These options on top of ``base``: each one given here wins, the rest come from
+        ``base`` (a flag is given when it is not None, False or empty)."""
+        merged = {}
+        for f in fields(self):
+            mine = getattr(self, f.name)
+            merged[f.name] = mine if mine not in (None, False, ()) else getattr(base, f.name)
+        return GlobalOptions(**merged)
+
 
 class Integer(click.ParamType):
     """An integer flag: ASCII digits within ``low..high`` (``int()`` would take ``٣`` and ``1_000``)."""
@@ -82,6 +94,16 @@ class Seconds(click.ParamType):
 
 def _opt(decls: list[str], name: str, help: str, panel: str = PANEL, **kw: Any) -> TyperOption:
     return TyperOption(param_decls=decls + [f"g_{name}"], help=help, rich_help_panel=panel, **kw)
+
+
+#: The options accepted before the command too (``stripecli --local customers list``).
+ROOT_FLAGS = ("output", "fields", "dry_run", "api_key", "profile", "live", "yes", "local", "api_base",
+              "stripe_version", "stripe_account", "max_retries", "timeout", "verbose", "no_color")
+
+
+def root_options() -> list[click.Parameter]:
+    """The global options as the root command takes them, under their own help heading."""
+    return [o for o in global_options(paging=False, post=False, data=False) if o.name[2:] in ROOT_FLAGS]
 
 
 def global_options(*, paging: bool, post: bool, data: bool = True) -> list[click.Parameter]:
