@@ -43,10 +43,10 @@ def test_period_ends_are_counted_from_the_anchor_not_from_the_previous_end():
 
 
 def test_the_test_clocks_command_and_the_emulator_share_it():
-    from stripecli.commands import test_clocks
+    from stripecli.commands import clocks as clock_commands
     from stripecli.emulator.behaviours import clocks, subscriptions
 
-    assert test_clocks.add_months is calendar.add_months
+    assert clock_commands.add_months is calendar.add_months
     assert clocks.calendar is calendar and subscriptions.calendar is calendar
 
 
