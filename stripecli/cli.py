@@ -44,11 +44,17 @@ ROOT_ROWS = (
     ("where", "--local (the emulator, no key)  --profile NAME  --api-key KEY  --live  --api-base URL"),
     ("output", "-o/--output table|json|jsonl|csv|id  --fields A,B.C  --no-color  -v/--verbose"),
     ("sending", "--dry-run  -y/--yes  --stripe-account ACCT  --stripe-version V  --timeout S  --max-retries N"),
-    ("variables", "STRIPE_PROFILE (local: the emulator), STRIPE_API_KEY, STRIPE_API_BASE, STRIPECLI_OUTPUT"),
+    ("and", "--version  -h/--help     variables: STRIPE_PROFILE, STRIPE_API_KEY, STRIPE_API_BASE, STRIPECLI_OUTPUT"),
 )
 
 
 class RootGroup(TyperGroup):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.hidden = True  # listed with the global options (ROOT_ROWS)
+        return option
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Typer's help, then the global options as a few grouped rows: one screen in all (each
         option's own help is in every command's --help)."""
@@ -121,7 +127,7 @@ app = typer.Typer(
 @app.callback()
 def root(
     version: bool = typer.Option(False, "--version", help="Print the version and the Stripe API version, then exit.",
-                                 is_eager=True, callback=_version),
+                                 is_eager=True, callback=_version, hidden=True),
 ) -> None:
     pass
 
