@@ -49,16 +49,28 @@ ROOT_ROWS = (
 
 
 class RootGroup(TyperGroup):
+    _listing_rows = False
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
         if option is not None:
-            option.hidden = True  # listed with the global options (ROOT_ROWS)
+            option.hidden = self._listing_rows
         return option
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """Typer's help, then the global options as a few grouped rows: one screen in all (each
-        option's own help is in every command's --help)."""
-        super().format_help(ctx, formatter)
+        """Typer's help, then the root's options as a few grouped rows (ROOT_ROWS): one screen in
+        all (each option's own help is in every command's --help). The options are hidden only
+        while the help is drawn, so completions and the reference still list them."""
+        options = [p for p in self.params if isinstance(p, click.Option) and not p.hidden]
+        self._listing_rows = True
+        for option in options:
+            option.hidden = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing_rows = False
+            for option in options:
+                option.hidden = False
         if self.rich_markup_mode is None:  # pragma: no cover - the app always uses rich
             return
         from rich.panel import Panel
@@ -127,7 +139,7 @@ app = typer.Typer(
 @app.callback()
 def root(
     version: bool = typer.Option(False, "--version", help="Print the version and the Stripe API version, then exit.",
-                                 is_eager=True, callback=_version, hidden=True),
+                                 is_eager=True, callback=_version),
 ) -> None:
     pass
 
@@ -139,9 +151,7 @@ def root_command() -> click.Group:
 
     command = typer.main.get_command(app)
     assert isinstance(command, click.Group)
-    for option in root_options():
-        option.hidden = True  # listed in grouped rows by RootGroup.format_help
-        command.params.append(option)
+    command.params.extend(root_options())
     inner = command.callback
 
     def callback(**kwargs: Any) -> Any:

@@ -80,11 +80,9 @@ class Node:
 
 
 def root_command() -> click.Group:
-    import typer
-
     from stripecli import cli
 
-    return typer.main.get_command(cli.app)  # type: ignore[return-value]
+    return cli.root_command()
 
 
 _MARKUP = re.compile(r"(?<!\\)\[/?(?:bold|dim|italic|underline|reverse|strike|b|i|u|s|red|green|yellow|blue|"

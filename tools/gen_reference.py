@@ -320,11 +320,16 @@ def command_page(top: Node, nodes: list[Node]) -> str:
 
 
 def global_options_section() -> list[str]:
-    from stripecli.surface.options import global_options
+    from stripecli.surface.options import ROOT_FLAGS, global_options
 
+    root = ", ".join(code(max(p.opts, key=len))
+                     for p in global_options(paging=False, post=False, data=False) if p.name[2:] in ROOT_FLAGS)
     lines = ["## Global options", "",
              "Every API command (and `stripecli request`) takes these. List and search commands also take "
-             "the pagination flags; POST commands take `--idempotency-key`.", ""]
+             "the pagination flags; POST commands take `--idempotency-key`.", "",
+             f"These also go before the command, with the same meaning: {root}. "
+             "`stripecli --local -o id customers list` is `stripecli customers list --local -o id`; when both "
+             "places give one, the command's own value wins.", ""]
     rows = []
     for p in global_options(paging=True, post=True):
         assert isinstance(p, click.Option)

@@ -303,7 +303,7 @@ _stripecli_alias() {
 }
 _stripecli_group_flags() {
   case $1 in
-    '.') _stripecli_r='--version' ;;
+    '.') _stripecli_r='--version -o --output --fields --dry-run --api-key --profile --live --yes -y --local --api-base --stripe-version --stripe-account --max-retries --timeout --verbose -v --no-color' ;;
     *) _stripecli_r=''; return 1 ;;
   esac
 }

@@ -584,7 +584,7 @@ end
 function __stripecli_group_flags
     switch "$argv[1]"
         case '.'
-            printf '%s\n' '--version'
+            printf '%s\n' '--version' '-o' '--output' '--fields' '--dry-run' '--api-key' '--profile' '--live' '--yes' '-y' '--local' '--api-base' '--stripe-version' '--stripe-account' '--max-retries' '--timeout' '--verbose' '-v' '--no-color'
     end
 end
 function __stripecli_leaf

@@ -292,7 +292,7 @@ $__stripecliAlias = @{
     'webhooks webhook-endpoints' = 'webhooks endpoints'
 }
 $__stripecliGroupFlags = @{
-    '.' = '--version'
+    '.' = '--version -o --output --fields --dry-run --api-key --profile --live --yes -y --local --api-base --stripe-version --stripe-account --max-retries --timeout --verbose -v --no-color'
 }
 $__stripecliLeaf = @{
     'billing alerts activate' = '1 - -e= --expand='
