@@ -211,6 +211,7 @@ class Data:
     alias: dict[str, str] = field(default_factory=dict)
     leaf: dict[str, str] = field(default_factory=dict)
     group_flags: dict[str, list[str]] = field(default_factory=dict)
+    group_valued: dict[str, list[str]] = field(default_factory=dict)  # a group's flags that take a value
     globals: dict[int, list[str]] = field(default_factory=dict)
     values: dict[int, list[str]] = field(default_factory=dict)
     desc: dict[str, str] = field(default_factory=dict)
@@ -218,7 +219,8 @@ class Data:
 
 # The lookup tables every script embeds, in order: (name suffix, Data field, how a value is written).
 TABLES = (("children", "children", "joined"), ("hidden", "hidden", "joined"), ("alias", "alias", "str"),
-          ("group_flags", "group_flags", "joined"), ("leaf", "leaf", "str"), ("globals", "globals", "joined"),
+          ("group_flags", "group_flags", "joined"), ("group_valued", "group_valued", "joined"),
+          ("leaf", "leaf", "str"), ("globals", "globals", "joined"),
           ("values", "values", "joined"))
 
 
@@ -323,6 +325,10 @@ def build_data(nodes: list[Node]) -> Data:
                 flags += [t.split("=")[0] for t in option_tokens(p, values)]
             if flags:
                 data.group_flags[k] = flags
+            valued = [t.split("=")[0] for p in params if isinstance(p, click.Option) and not p.is_flag
+                      for t in option_tokens(p, values)]
+            if valued:  # the root's global options that take a value: the walk skips the value
+                data.group_valued[k] = valued
             continue
         positional: list[str] = []
         tokens: list[str] = []
@@ -392,189 +398,15 @@ def _joined(v: Any) -> str:
 
 # --------------------------------------------------------------------------- bash
 
-BASH_DRIVER = r'''
-# Profile names from profiles.toml ([profiles.NAME] and [profiles.NAME.MODE] headers).
-_stripecli_profiles() {
-  _stripecli_r=''
-  local f line name
-  if [[ -n ${STRIPECLI_CONFIG_DIR-} ]]; then
-    f=${STRIPECLI_CONFIG_DIR/#\~/$HOME}/profiles.toml
-  elif [[ ${OSTYPE-} == darwin* ]]; then
-    f="$HOME/Library/Application Support/stripecli/profiles.toml"
-  else
-    f=${XDG_CONFIG_HOME:-$HOME/.config}/stripecli/profiles.toml
-  fi
-  [[ -r $f ]] || return 0
-  while IFS= read -r line || [[ -n $line ]]; do
-    line=${line#"${line%%[![:space:]]*}"}
-    [[ $line == '[profiles.'* ]] || continue
-    name=${line#'[profiles.'}
-    case $name in
-      \"*) name=${name#\"}; name=${name%%\"*} ;;
-      \'*) name=${name#\'}; name=${name%%\'*} ;;
-      *) name=${name%%[].[:space:]]*} ;;
-    esac
-    [[ -n $name && " $_stripecli_r " != *" $name "* ]] && _stripecli_r+="${_stripecli_r:+ }$name"
-  done < "$f"
-  return 0
-}
 
-# Adds the words of $1 that start with $2 to COMPREPLY, each prefixed with $3; $4=q quotes them.
-_stripecli_add() {
-  local -a items
-  local w
-  IFS=' ' read -r -a items <<< "$1"
-  for w in ${items[@]+"${items[@]}"}; do
-    [[ $w == "$2"* ]] || continue
-    if [[ $4 == q && $w == *[!A-Za-z0-9_.+/@%:,=-]* ]]; then
-      printf -v w '%q' "$w"
-    fi
-    COMPREPLY+=("$3$w")
-  done
-}
 
-_stripecli() {
-  COMPREPLY=()
-  local IFS=$' \t\n'
-  local -a W=()
-  local j w n join=0
-  # Rejoin "--flag" "=" "value" (bash splits words at = when COMP_WORDBREAKS holds it).
-  for ((j = 1; j <= COMP_CWORD; j++)); do
-    w=${COMP_WORDS[j]}
-    n=${#W[@]}
-    if ((join)); then
-      W[n-1]+=$w
-      join=0
-      continue
-    fi
-    if [[ $w == '=' ]] && ((n > 0)) && [[ ${W[n-1]} == -* && ${W[n-1]} != *=* ]]; then
-      W[n-1]+='='
-      ((j < COMP_CWORD)) && join=1
-      continue
-    fi
-    W+=("$w")
-  done
-  n=${#W[@]}
-  ((n > 0)) || return 0
-  local cur=${W[n-1]}
-  local cpath='' key leaf='' pspec='' toks='' skip='' rest gid i dd=0 pos=0 v s
-  for ((i = 0; i < n - 1; i++)); do
-    w=${W[i]}
-    if [[ -n $skip ]]; then
-      skip=''
-      continue
-    fi
-    if [[ -n $leaf ]]; then
-      if ((dd)); then
-        pos=$((pos + 1))
-        continue
-      fi
-      case $w in
-        --) dd=1 ;;
-        -*=*) ;;
-        -*) [[ " $toks " == *" $w="* ]] && skip=$w ;;
-        *) pos=$((pos + 1)) ;;
-      esac
-    else
-      case $w in
-        --profile) skip=$w ;;
-        -*) ;;
-        *)
-          key=${cpath:+$cpath }$w
-          _stripecli_alias "$key" && key=$_stripecli_r
-          if _stripecli_children "$key"; then
-            cpath=$key
-          elif _stripecli_leaf "$key"; then
-            cpath=$key
-            leaf=$_stripecli_r
-            gid=${leaf%% *}
-            rest=${leaf#* }
-            pspec=${rest%% *}
-            toks=${rest#"$pspec"}
-            if [[ $gid != 0 ]]; then
-              _stripecli_globals "$gid"
-              toks+=" $_stripecli_r"
-            fi
-            toks+=' -h --help'
-          else
-            return 0
-          fi
-          ;;
-      esac
-    fi
-  done
+DRIVERS = Path(__file__).resolve().parent / "completion_drivers"
 
-  local vref='' vcur=$cur vpre='' f
-  local value=0
-  if [[ -n $skip ]]; then
-    value=1
-    if [[ -n $leaf ]]; then
-      s=" $toks "
-      s=${s#*" $skip="}
-      vref=${s%% *}
-    else
-      vref=p
-    fi
-  elif [[ $cur == -*=* ]]; then
-    value=1
-    f=${cur%%=*}
-    vcur=${cur#*=}
-    [[ $COMP_WORDBREAKS == *=* ]] || vpre="$f="
-    if [[ -n $leaf && " $toks " == *" $f="* ]]; then
-      s=" $toks "
-      s=${s#*" $f="}
-      vref=${s%% *}
-    elif [[ $f == --profile ]]; then
-      vref=p
-    fi
-  elif [[ -n $leaf ]]; then
-    if [[ $cur != -* && $pspec != . ]]; then
-      local -a entries
-      IFS=',' read -r -a entries <<< "$pspec"
-      local e=''
-      if ((pos < ${#entries[@]})); then
-        e=${entries[pos]}
-      elif [[ ${entries[${#entries[@]}-1]} == *'*' ]]; then
-        e=${entries[${#entries[@]}-1]}
-      fi
-      if [[ -n $e ]]; then
-        value=1
-        vref=${e%'*'}
-        [[ $vref == - ]] && vref=''
-      fi
-    fi
-    if ((!value)); then
-      s=''
-      for w in $toks; do
-        s+=" ${w%%=*}"
-      done
-      _stripecli_add "$s" "$cur" ''
-      return 0
-    fi
-  else
-    key=${cpath:-.}
-    if [[ $cur == -* ]]; then
-      _stripecli_group_flags "$key"
-      _stripecli_add "$_stripecli_r -h --help" "$cur" ''
-    else
-      _stripecli_children "$key"
-      _stripecli_add "$_stripecli_r" "$cur" ''
-      if [[ -n $cur ]] && _stripecli_hidden "$key"; then
-        _stripecli_add "$_stripecli_r" "$cur" ''
-      fi
-    fi
-    return 0
-  fi
-  # A flag's or an argument's value.
-  case $vref in
-    p) _stripecli_profiles; _stripecli_add "$_stripecli_r" "$vcur" "$vpre" q ;;
-    [0-9]*) _stripecli_values "$vref"; _stripecli_add "$_stripecli_r" "$vcur" "$vpre" q ;;
-  esac
-  return 0
-}
 
-complete -F _stripecli stripecli
-'''
+def driver(name: str) -> str:
+    """A shell's completion driver: plain shell code in tools/completion_drivers/ (where shellcheck
+    and the shells' own syntax checks read it), appended after the generated tables."""
+    return (DRIVERS / name).read_text(encoding="utf-8")
 
 
 def render_bash(data: Data) -> str:
@@ -583,159 +415,11 @@ def render_bash(data: Data) -> str:
            "# Works with bash 3.2 and later; needs no other package.", ""]
     for name, mapping, fmt in tables(data, "_stripecli_"):
         out += _case_function(name, mapping, fmt)
-    return "\n".join(out) + "\n" + BASH_DRIVER
+    return "\n".join(out) + "\n\n" + driver("driver.bash")
 
 
 # --------------------------------------------------------------------------- zsh
 
-ZSH_DRIVER = r'''
-_stripecli_profiles() {
-  reply=()
-  local f line name
-  if [[ -n ${STRIPECLI_CONFIG_DIR-} ]]; then
-    f=${STRIPECLI_CONFIG_DIR/#\~/$HOME}/profiles.toml
-  elif [[ $OSTYPE == darwin* ]]; then
-    f="$HOME/Library/Application Support/stripecli/profiles.toml"
-  else
-    f=${XDG_CONFIG_HOME:-$HOME/.config}/stripecli/profiles.toml
-  fi
-  [[ -r $f ]] || return 0
-  while IFS= read -r line || [[ -n $line ]]; do
-    line=${line#"${line%%[![:space:]]*}"}
-    [[ $line == '[profiles.'* ]] || continue
-    name=${line#'[profiles.'}
-    case $name in
-      (\"*) name=${name#\"}; name=${name%%\"*} ;;
-      (\'*) name=${name#\'}; name=${name%%\'*} ;;
-      (*) name=${name%%[].[:space:]]*} ;;
-    esac
-    [[ -n $name ]] && (( ${reply[(Ie)$name]} == 0 )) && reply+=("$name")
-  done < "$f"
-  return 0
-}
-
-_stripecli() {
-  local -a W entries vals descs
-  W=("${(@)words[2,CURRENT]}")
-  local n=${#W}
-  (( n > 0 )) || return 1
-  local cur=${W[n]}
-  local cpath='' key leaf='' pspec='' toks='' skip='' rest gid w s f e vref='' i dd=0 pos=0 value=0
-  for (( i = 1; i < n; i++ )); do
-    w=${W[i]}
-    if [[ -n $skip ]]; then
-      skip=''
-      continue
-    fi
-    if [[ -n $leaf ]]; then
-      if (( dd )); then
-        (( pos++ ))
-        continue
-      fi
-      case $w in
-        (--) dd=1 ;;
-        (-*=*) ;;
-        (-*) [[ " $toks " == *" $w="* ]] && skip=$w ;;
-        (*) (( pos++ )) ;;
-      esac
-    else
-      case $w in
-        (--profile) skip=$w ;;
-        (-*) ;;
-        (*)
-          key=${cpath:+$cpath }$w
-          (( ${+_stripecli_alias[$key]} )) && key=${_stripecli_alias[$key]}
-          if (( ${+_stripecli_children[$key]} )); then
-            cpath=$key
-          elif (( ${+_stripecli_leaf[$key]} )); then
-            cpath=$key
-            leaf=${_stripecli_leaf[$key]}
-            gid=${leaf%% *}
-            rest=${leaf#* }
-            pspec=${rest%% *}
-            toks=${rest#"$pspec"}
-            [[ $gid != 0 ]] && toks+=" ${_stripecli_globals[$gid]}"
-            toks+=' -h --help'
-          else
-            return 1
-          fi
-          ;;
-      esac
-    fi
-  done
-
-  if [[ -n $skip ]]; then
-    value=1
-    if [[ -n $leaf ]]; then
-      s=" $toks "
-      s=${s#*" $skip="}
-      vref=${s%% *}
-    else
-      vref=p
-    fi
-  elif [[ $cur == -*=* ]]; then
-    value=1
-    f=${cur%%=*}
-    compset -P '*='
-    if [[ -n $leaf && " $toks " == *" $f="* ]]; then
-      s=" $toks "
-      s=${s#*" $f="}
-      vref=${s%% *}
-    elif [[ $f == --profile ]]; then
-      vref=p
-    fi
-  elif [[ -n $leaf ]]; then
-    if [[ $cur != -* && $pspec != . ]]; then
-      entries=("${(@s:,:)pspec}")
-      e=''
-      if (( pos < ${#entries} )); then
-        e=${entries[pos+1]}
-      elif [[ ${entries[-1]} == *'*' ]]; then
-        e=${entries[-1]}
-      fi
-      if [[ -n $e ]]; then
-        value=1
-        vref=${e%'*'}
-        [[ $vref == - ]] && vref=''
-      fi
-    fi
-    if (( !value )); then
-      compadd -- ${${=toks}%%=*}
-      return
-    fi
-  else
-    key=${cpath:-.}
-    if [[ $cur == -* ]]; then
-      compadd -- ${=_stripecli_group_flags[$key]} -h --help
-      return
-    fi
-    descs=()
-    for w in ${=_stripecli_children[$key]}; do
-      s=${cpath:+$cpath }$w
-      descs+=("$w:${_stripecli_desc[$s]}")
-    done
-    if [[ -n $PREFIX ]]; then
-      for w in ${=_stripecli_hidden[$key]}; do
-        s=${_stripecli_alias[${cpath:+$cpath }$w]}
-        descs+=("$w:${_stripecli_desc[$s]}")
-      done
-    fi
-    _describe -t commands 'stripecli command' descs
-    return
-  fi
-  case $vref in
-    (p) _stripecli_profiles; compadd -a reply ;;
-    (<->) vals=(${=_stripecli_values[$vref]}); compadd -a vals ;;
-    (*) return 1 ;;
-  esac
-}
-
-if [[ $funcstack[1] == _stripecli ]]; then
-  _stripecli "$@"
-else
-  compdef _stripecli stripecli
-fi
-'''
 
 
 def _zsh_assoc(name: str, table: dict[Any, Any], fmt) -> list[str]:
@@ -752,172 +436,11 @@ def render_zsh(data: Data) -> str:
            "# or source it after compinit.", ""]
     for name, mapping, fmt in tables(data, "_stripecli_", desc=True):
         out += _zsh_assoc(name, mapping, fmt)
-    return "\n".join(out) + "\n" + ZSH_DRIVER
+    return "\n".join(out) + "\n\n" + driver("driver.zsh")
 
 
 # --------------------------------------------------------------------------- fish
 
-FISH_DRIVER = r'''
-function __stripecli_profiles
-    set -l f
-    if set -q STRIPECLI_CONFIG_DIR; and test -n "$STRIPECLI_CONFIG_DIR"
-        set f (string replace -r '^~' -- $HOME $STRIPECLI_CONFIG_DIR)/profiles.toml
-    else if test (uname) = Darwin
-        set f "$HOME/Library/Application Support/stripecli/profiles.toml"
-    else if set -q XDG_CONFIG_HOME; and test -n "$XDG_CONFIG_HOME"
-        set f $XDG_CONFIG_HOME/stripecli/profiles.toml
-    else
-        set f $HOME/.config/stripecli/profiles.toml
-    end
-    test -r "$f"; or return 0
-    set -l names
-    while read -l line
-        set -l m (string match -r -- '^\s*\[profiles\.(?|"([^"]+)"|\'([^\']+)\'|([A-Za-z0-9_-]+))' "$line")
-        if test (count $m) -ge 2; and not contains -- $m[2] $names
-            set -a names $m[2]
-        end
-    end <$f
-    test (count $names) -gt 0; and printf '%s\n' $names
-end
-
-function __stripecli_complete
-    set -l W (commandline -opc)
-    set -e W[1]
-    set -l cur (commandline -ct)
-    set -l cpath ''
-    set -l leaf ''
-    set -l toks
-    set -l pspec .
-    set -l skip ''
-    set -l dd 0
-    set -l pos 0
-    for w in $W
-        if test -n "$skip"
-            set skip ''
-            continue
-        end
-        if test -n "$leaf"
-            if test $dd = 1
-                set pos (math $pos + 1)
-                continue
-            end
-            if test "$w" = --
-                set dd 1
-            else if string match -q -- '-*=*' "$w"
-            else if string match -q -- '-*' "$w"
-                if string match -q -- "$w=*" $toks
-                    set skip $w
-                end
-            else
-                set pos (math $pos + 1)
-            end
-        else if test "$w" = --profile
-            set skip $w
-        else if not string match -q -- '-*' "$w"
-            set -l key $w
-            test -n "$cpath"; and set key "$cpath $w"
-            set -l target (__stripecli_alias $key)
-            test -n "$target"; and set key $target
-            set -l kids (__stripecli_children $key)
-            if test -n "$kids"
-                set cpath $key
-            else
-                set -l record (__stripecli_leaf $key)
-                test -n "$record"; or return 0
-                set -l rec (string split -n ' ' -- "$record")
-                set cpath $key
-                set leaf $key
-                set pspec $rec[2]
-                set toks $rec
-                set -e toks[1..2]
-                if test "$rec[1]" != 0
-                    set -l globals (__stripecli_globals $rec[1])
-                    set -a toks (string split -n ' ' -- "$globals")
-                end
-                set -a toks -h --help
-            end
-        end
-    end
-
-    set -l vref ''
-    set -l vpre ''
-    set -l value 0
-    if test -n "$skip"
-        set value 1
-        if test -n "$leaf"
-            set -l m (string match -- "$skip=*" $toks)
-            test -n "$m"; and set vref (string replace -- "$skip=" '' "$m[1]")
-        else
-            set vref p
-        end
-    else if string match -q -- '-*=*' "$cur"
-        set value 1
-        set -l f (string split -m 1 = -- "$cur")[1]
-        set vpre "$f="
-        if test -n "$leaf"
-            set -l m (string match -- "$f=*" $toks)
-            test -n "$m"; and set vref (string replace -- "$f=" '' "$m[1]")
-        else if test "$f" = --profile
-            set vref p
-        end
-    else if test -n "$leaf"
-        if not string match -q -- '-*' "$cur"; and test "$pspec" != .
-            set -l entries (string split , -- $pspec)
-            set -l e ''
-            if test $pos -lt (count $entries)
-                set e $entries[(math $pos + 1)]
-            else if string match -q -r -- '\*$' "$entries[-1]"
-                set e $entries[-1]
-            end
-            if test -n "$e"
-                set value 1
-                set vref (string replace -- '*' '' "$e")
-                test "$vref" = -; and set vref ''
-            end
-        end
-        if test $value = 0
-            string replace -r '=.*' '' -- $toks
-            return 0
-        end
-    else
-        set -l key $cpath
-        test -n "$key"; or set key .
-        if string match -q -- '-*' "$cur"
-            __stripecli_group_flags $key
-            printf '%s\n' -h --help
-            return 0
-        end
-        set -l kids (__stripecli_children $key)
-        for w in (string split -n ' ' -- "$kids")
-            set -l p $w
-            test -n "$cpath"; and set p "$cpath $w"
-            printf '%s\t%s\n' $w (__stripecli_desc $p)
-        end
-        if test -n "$cur"
-            set -l hidden (__stripecli_hidden $key)
-            for w in (string split -n ' ' -- "$hidden")
-                set -l p $w
-                test -n "$cpath"; and set p "$cpath $w"
-                printf '%s\t%s\n' $w (__stripecli_desc (__stripecli_alias $p))
-            end
-        end
-        return 0
-    end
-    if test "$vref" = p
-        for v in (__stripecli_profiles)
-            printf "%s\n" "$vpre$v"
-        end
-    else if string match -q -r -- '^[0-9]+$' "$vref"
-        set -l values (__stripecli_values $vref)
-        for v in (string split -n ' ' -- "$values")
-            printf "%s\n" "$vpre$v"
-        end
-    end
-end
-
-complete -c stripecli -e
-complete -c stripecli -f -a '(__stripecli_complete)'
-'''
 
 
 def _fish_switch(name: str, table: dict[Any, Any], fmt, split: bool = False) -> list[str]:
@@ -942,132 +465,16 @@ def render_fish(data: Data) -> str:
     for k, v in data.group_flags.items():
         gf += [f"        case {fish_q(k)}", "            printf '%s\\n' " + " ".join(fish_q(x) for x in v)]
     out += gf + ["    end", "end"]
+    out += _fish_switch("__stripecli_group_valued", data.group_valued, _joined)
     out += _fish_switch("__stripecli_leaf", data.leaf, str)
     out += _fish_switch("__stripecli_globals", data.globals, _joined)
     out += _fish_switch("__stripecli_values", data.values, _joined)
     out += _fish_switch("__stripecli_desc", data.desc, str)
-    return "\n".join(out) + "\n" + FISH_DRIVER
+    return "\n".join(out) + "\n\n" + driver("driver.fish")
 
 
 # --------------------------------------------------------------------------- PowerShell
 
-PS_DRIVER = r'''
-$__stripecliCompleter = {
-    param($wordToComplete, $commandAst, $cursorPosition)
-    $children = $__stripecliChildren; $hidden = $__stripecliHidden; $alias = $__stripecliAlias
-    $groupFlags = $__stripecliGroupFlags; $leaves = $__stripecliLeaf; $globalSets = $__stripecliGlobals
-    $valueSets = $__stripecliValues; $desc = $__stripecliDesc
-    $words = @()
-    foreach ($element in $commandAst.CommandElements) {
-        if ($element.Extent.StartOffset -ge $cursorPosition) { break }
-        $words += $element.Extent.Text
-    }
-    $cur = $wordToComplete
-    if ($cur -ne '' -and $words.Count -gt 1) { $words = @($words[0..($words.Count - 2)]) }
-    $cpath = ''; $leaf = $null; $pspec = '.'; $toks = @(); $skip = ''; $dd = $false; $pos = 0
-    for ($i = 1; $i -lt $words.Count; $i++) {
-        $w = $words[$i]
-        if ($skip) { $skip = ''; continue }
-        if ($leaf) {
-            if ($dd) { $pos++; continue }
-            if ($w -eq '--') { $dd = $true }
-            elseif ($w.StartsWith('-') -and $w.Contains('=')) { }
-            elseif ($w.StartsWith('-')) { foreach ($t in $toks) { if ($t.StartsWith("$w=")) { $skip = $w } } }
-            else { $pos++ }
-        } else {
-            if ($w -ceq '--profile') { $skip = $w }
-            elseif ($w.StartsWith('-')) { }
-            else {
-                $key = if ($cpath) { "$cpath $w" } else { $w }
-                if ($alias.ContainsKey($key)) { $key = $alias[$key] }
-                if ($children.ContainsKey($key)) { $cpath = $key }
-                elseif ($leaves.ContainsKey($key)) {
-                    $cpath = $key
-                    $rec = @($leaves[$key] -split ' ' | Where-Object { $_ })
-                    $leaf = $key
-                    $pspec = $rec[1]
-                    $toks = @($rec | Select-Object -Skip 2)
-                    if ($rec[0] -ne '0') { $toks += @($globalSets[[int]$rec[0]] -split ' ' | Where-Object { $_ }) }
-                    $toks += @('-h', '--help')
-                } else { return }
-            }
-        }
-    }
-    $out = New-Object System.Collections.Generic.List[string]
-    $tips = @{}
-    $vref = $null; $vpre = ''; $vcur = $cur
-    if ($skip) {
-        if ($leaf) {
-            $vref = ''
-            foreach ($t in $toks) { if ($t.StartsWith("$skip=")) { $vref = $t.Substring($skip.Length + 1); break } }
-        } else { $vref = 'p' }
-    } elseif ($cur.StartsWith('-') -and $cur.Contains('=')) {
-        $f = $cur.Substring(0, $cur.IndexOf('='))
-        $vpre = "$f="; $vcur = $cur.Substring($f.Length + 1); $vref = ''
-        if ($leaf) { foreach ($t in $toks) { if ($t.StartsWith("$f=")) { $vref = $t.Substring($f.Length + 1); break } } }
-        elseif ($f -ceq '--profile') { $vref = 'p' }
-    } elseif ($leaf) {
-        if (-not $cur.StartsWith('-') -and $pspec -ne '.') {
-            $entries = $pspec.Split(',')
-            $e = ''
-            if ($pos -lt $entries.Count) { $e = $entries[$pos] }
-            elseif ($entries[-1].EndsWith('*')) { $e = $entries[-1] }
-            if ($e) { $vref = $e.TrimEnd('*'); if ($vref -eq '-') { $vref = '' } }
-        }
-        if ($null -eq $vref) { foreach ($t in $toks) { $out.Add($t.Split('=')[0]) } }
-    } else {
-        $key = if ($cpath) { $cpath } else { '.' }
-        if ($cur.StartsWith('-')) {
-            if ($groupFlags.ContainsKey($key)) { foreach ($t in @($groupFlags[$key] -split ' ' | Where-Object { $_ })) { $out.Add($t) } }
-            $out.Add('-h'); $out.Add('--help')
-        } else {
-            foreach ($c in @($children[$key] -split ' ' | Where-Object { $_ })) {
-                $out.Add($c); $tips[$c] = $desc[$(if ($cpath) { "$cpath $c" } else { $c })]
-            }
-            if ($cur -ne '' -and $hidden.ContainsKey($key)) {
-                foreach ($c in @($hidden[$key] -split ' ' | Where-Object { $_ })) {
-                    $out.Add($c); $tips[$c] = $desc[$alias[$(if ($cpath) { "$cpath $c" } else { $c })]]
-                }
-            }
-        }
-    }
-    if ($null -ne $vref) {
-        $items = @()
-        if ($vref -eq 'p') {
-            $dir = $env:STRIPECLI_CONFIG_DIR
-            if (-not $dir) {
-                if ($IsMacOS) { $dir = Join-Path $HOME 'Library/Application Support/stripecli' }
-                elseif ($IsLinux) { $dir = Join-Path $(if ($env:XDG_CONFIG_HOME) { $env:XDG_CONFIG_HOME } else { Join-Path $HOME '.config' }) 'stripecli' }
-                else { $dir = Join-Path $env:LOCALAPPDATA 'stripecli' }
-            }
-            if ($dir.StartsWith('~')) { $dir = $HOME + $dir.Substring(1) }
-            $file = Join-Path $dir 'profiles.toml'
-            if (Test-Path -LiteralPath $file) {
-                foreach ($line in Get-Content -LiteralPath $file) {
-                    if ($line -match '^\s*\[profiles\.(?:"([^"]+)"|''([^'']+)''|([A-Za-z0-9_-]+))') {
-                        $name = @($Matches[1], $Matches[2], $Matches[3]) | Where-Object { $_ } | Select-Object -First 1
-                        if ($items -notcontains $name) { $items += $name }
-                    }
-                }
-            }
-        } elseif ($vref -match '^[0-9]+$') { $items = @($valueSets[[int]$vref] -split ' ' | Where-Object { $_ }) }
-        foreach ($v in $items) {
-            $text = if ($v -match '[^\w./+@%:,=-]') { "'" + $v + "'" } else { $v }
-            $out.Add($vpre + $text)
-        }
-        $vcur = $vpre + $vcur
-    }
-    foreach ($c in $out) {
-        if ($c.StartsWith($vcur, [StringComparison]::Ordinal)) {
-            $tip = $tips[$c]
-            if (-not $tip) { $tip = $c }
-            [System.Management.Automation.CompletionResult]::new($c, $c, 'ParameterValue', $tip)
-        }
-    }
-}.GetNewClosure()
-
-Register-ArgumentCompleter -Native -CommandName 'stripecli' -ScriptBlock $__stripecliCompleter
-'''
 
 
 def _ps_hashtable(name: str, table: dict[Any, Any], fmt, int_keys: bool = False) -> list[str]:
@@ -1085,11 +492,12 @@ def render_powershell(data: Data) -> str:
     out += _ps_hashtable("__stripecliHidden", data.hidden, _joined)
     out += _ps_hashtable("__stripecliAlias", data.alias, str)
     out += _ps_hashtable("__stripecliGroupFlags", data.group_flags, _joined)
+    out += _ps_hashtable("__stripecliGroupValued", data.group_valued, _joined)
     out += _ps_hashtable("__stripecliLeaf", data.leaf, str)
     out += _ps_hashtable("__stripecliGlobals", data.globals, _joined, int_keys=True)
     out += _ps_hashtable("__stripecliValues", data.values, _joined, int_keys=True)
     out += _ps_hashtable("__stripecliDesc", data.desc, str)
-    return "\n".join(out) + "\n" + PS_DRIVER
+    return "\n".join(out) + "\n\n" + driver("driver.ps1")
 
 
 RENDERERS = {"bash": render_bash, "zsh": render_zsh, "fish": render_fish, "powershell": render_powershell}

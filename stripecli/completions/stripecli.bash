@@ -307,6 +307,12 @@ _stripecli_group_flags() {
     *) _stripecli_r=''; return 1 ;;
   esac
 }
+_stripecli_group_valued() {
+  case $1 in
+    '.') _stripecli_r='-o --output --fields --api-key --profile --api-base --stripe-version --stripe-account --max-retries --timeout' ;;
+    *) _stripecli_r=''; return 1 ;;
+  esac
+}
 _stripecli_leaf() {
   case $1 in
     'billing alerts activate') _stripecli_r='1 - -e= --expand=' ;;
@@ -1395,8 +1401,7 @@ _stripecli() {
       esac
     else
       case $w in
-        --profile) skip=$w ;;
-        -*) ;;
+        -*) _stripecli_group_valued "${cpath:-.}" && [[ " $_stripecli_r " == *" $w "* ]] && skip=$w ;;
         *)
           key=${cpath:+$cpath }$w
           _stripecli_alias "$key" && key=$_stripecli_r
@@ -1430,7 +1435,7 @@ _stripecli() {
       s=" $toks "
       s=${s#*" $skip="}
       vref=${s%% *}
-    else
+    elif [[ $skip == --profile ]]; then
       vref=p
     fi
   elif [[ $cur == -*=* ]]; then

@@ -587,6 +587,12 @@ function __stripecli_group_flags
             printf '%s\n' '--version' '-o' '--output' '--fields' '--dry-run' '--api-key' '--profile' '--live' '--yes' '-y' '--local' '--api-base' '--stripe-version' '--stripe-account' '--max-retries' '--timeout' '--verbose' '-v' '--no-color'
     end
 end
+function __stripecli_group_valued
+    switch "$argv[1]"
+        case '.'
+            printf '%s\n' '-o --output --fields --api-key --profile --api-base --stripe-version --stripe-account --max-retries --timeout'
+    end
+end
 function __stripecli_leaf
     switch "$argv[1]"
         case 'billing alerts activate'
@@ -4407,8 +4413,12 @@ function __stripecli_complete
             else
                 set pos (math $pos + 1)
             end
-        else if test "$w" = --profile
-            set skip $w
+        else if string match -q -- '-*' "$w"
+            set -l gkey $cpath
+            test -n "$gkey"; or set gkey .
+            if contains -- $w (string split -n ' ' -- (__stripecli_group_valued $gkey))
+                set skip $w
+            end
         else if not string match -q -- '-*' "$w"
             set -l key $w
             test -n "$cpath"; and set key "$cpath $w"
@@ -4443,7 +4453,7 @@ function __stripecli_complete
         if test -n "$leaf"
             set -l m (string match -- "$skip=*" $toks)
             test -n "$m"; and set vref (string replace -- "$skip=" '' "$m[1]")
-        else
+        else if test "$skip" = --profile
             set vref p
         end
     else if string match -q -- '-*=*' "$cur"

@@ -294,6 +294,9 @@ $__stripecliAlias = @{
 $__stripecliGroupFlags = @{
     '.' = '--version -o --output --fields --dry-run --api-key --profile --live --yes -y --local --api-base --stripe-version --stripe-account --max-retries --timeout --verbose -v --no-color'
 }
+$__stripecliGroupValued = @{
+    '.' = '-o --output --fields --api-key --profile --api-base --stripe-version --stripe-account --max-retries --timeout'
+}
 $__stripecliLeaf = @{
     'billing alerts activate' = '1 - -e= --expand='
     'billing alerts archive' = '1 - -e= --expand='
@@ -2201,7 +2204,9 @@ $__stripecliCompleter = {
             elseif ($w.StartsWith('-')) { foreach ($t in $toks) { if ($t.StartsWith("$w=")) { $skip = $w } } }
             else { $pos++ }
         } else {
-            if ($w -ceq '--profile') { $skip = $w }
+            $gkey = if ($cpath) { $cpath } else { '.' }
+            if ($w.StartsWith('-') -and $__stripecliGroupValued.ContainsKey($gkey) -and
+                @($__stripecliGroupValued[$gkey] -split ' ') -ccontains $w) { $skip = $w }
             elseif ($w.StartsWith('-')) { }
             else {
                 $key = if ($cpath) { "$cpath $w" } else { $w }
@@ -2226,7 +2231,7 @@ $__stripecliCompleter = {
         if ($leaf) {
             $vref = ''
             foreach ($t in $toks) { if ($t.StartsWith("$skip=")) { $vref = $t.Substring($skip.Length + 1); break } }
-        } else { $vref = 'p' }
+        } elseif ($skip -ceq '--profile') { $vref = 'p' }
     } elseif ($cur.StartsWith('-') -and $cur.Contains('=')) {
         $f = $cur.Substring(0, $cur.IndexOf('='))
         $vpre = "$f="; $vcur = $cur.Substring($f.Length + 1); $vref = ''

@@ -184,7 +184,10 @@ def test_hand_written_commands(complete):
 
 
 def test_group_flags_and_unknown_words(complete):
-    assert complete("stripecli --ver") == ["--version"]
+    assert complete("stripecli --vers") == ["--version"]
+    assert complete("stripecli --loc") == ["--local"]  # global options at the root too
+    assert complete("stripecli --local -o json billing credit-g") == ["credit-grants"]
+    assert complete("stripecli --profile acme customers li") == ["list"]
     assert complete("stripecli billing --h") == ["--help"]
     assert complete("stripecli nosuchgroup ") == []
     assert complete("stripecli customers retrieve ") == []  # an id goes here: nothing to offer
