@@ -82,18 +82,22 @@ def reset(data_dir: Optional[str] = typer.Option(None, "--data-dir", help=DATA_D
 
 @app.command("status")
 def status(data_dir: Optional[str] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP)) -> None:
-    """Print the database path and how many objects of each type it holds, as JSON."""
+    """Print the database path, how many objects of each type it holds and its size on disk
+    (database and WAL bytes, bytes per object), as JSON."""
     from stripecli.emulator.store import DB_NAME, Store
 
     directory = _data_dir(data_dir)
     path = os.path.join(directory, DB_NAME)
     counts: dict[str, int] = {}
+    sizes: dict[str, int] = {}
     if os.path.exists(path):
         store = Store(directory)
         try:
             with store.read():
                 counts = store.count()
+                sizes = store.sizes()
         finally:
             store.close()
+    sizes.pop("objects", None)
     sys.stdout.write(json.dumps({"data_dir": directory, "database": path, "exists": os.path.exists(path),
-                                 "objects": counts}, indent=2) + "\n")
+                                 "objects": counts, **sizes}, indent=2) + "\n")

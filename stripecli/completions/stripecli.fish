@@ -4336,7 +4336,7 @@ function __stripecli_desc
         case 'emulator reset'
             printf '%s\n' 'Empty the emulator\'s database (local test data only; no confirmation asked).'
         case 'emulator status'
-            printf '%s\n' 'Print the database path and how many objects of each type it holds, as JSON.'
+            printf '%s\n' 'Print the database path, how many objects of each type it holds and its size on disk (d...'
         case 'fixtures'
             printf '%s\n' 'Run a fixture file (Stripe CLI\'s JSON format) of API calls.'
         case 'help'

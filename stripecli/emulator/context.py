@@ -34,6 +34,7 @@ from stripecli.emulator import schema
 from stripecli.emulator.errors import no_such
 from stripecli.emulator.routes import Route
 from stripecli.emulator.store import Store
+from stripecli.emulator.tables import json_field
 
 # Types whose ids given in a param (customer=cus_..., items[0][price]=price_...) must exist.
 # Others (payment methods such as pm_card_visa, accounts, tokens) are test values or live
@@ -119,7 +120,8 @@ class Context:
         types = [object_type] if isinstance(object_type, str) else list(object_type)
         clauses = []
         for name, value in (where or {}).items():
-            clauses.append(("json_extract(data, ?) = ?", ("$." + name, value)))
+            sql, args = json_field(*name.split("."))
+            clauses.append((sql + " = ?", args + (value,)))
         return [row.data for row in self.store.scan(types, parent=parent, where=clauses)]
 
     def parent_of(self, object_id: str) -> str | None:

@@ -1,15 +1,14 @@
 """What lists and searches share: ``limit``, the filters a list takes from its params (equality
-on object fields, ``created[gte]`` ranges, the families' own filters), and search page tokens."""
+on object fields, ``created[gte]`` ranges, the families' own filters), (search page tokens are in search.py)."""
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
 from stripecli.emulator import behaviours, schema
 from stripecli.emulator.context import Context
-from stripecli.emulator.errors import EmulatorError, invalid
+from stripecli.emulator.errors import EmulatorError
+from stripecli.emulator.tables import json_field
 
 PAGING = ("limit", "starting_after", "ending_before", "expand", "page", "query", "created")
 
@@ -30,8 +29,7 @@ def limit_of(params: dict[str, Any]) -> int:
 
 
 def _range(column_or_path: str, value: Any, json_path: bool) -> list[tuple[str, tuple]]:
-    lhs = "json_extract(data, ?)" if json_path else column_or_path
-    pre: tuple = (column_or_path,) if json_path else ()
+    lhs, pre = json_field(*column_or_path.split(".")) if json_path else (column_or_path, ())
     ops = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
     if isinstance(value, dict):
         return [("%s %s ?" % (lhs, ops[k]), pre + (int(v),)) for k, v in value.items() if k in ops and v != ""]
@@ -68,15 +66,20 @@ def list_conditions(ctx: Context, object_type: str, params: dict[str, Any]) -> l
             continue
         if isinstance(value, dict):
             if set(value) <= {"gt", "gte", "lt", "lte"}:
-                where.extend(_range("$." + name, value, json_path=True))
+                where.extend(_range(name, value, json_path=True))
             else:
                 for path, leaf in _leaves(name, value):
-                    where.append(("json_extract(data, ?) = ?", ("$." + path, _sql_value(leaf))))
+                    where.append(_equals(path.split("."), _sql_value(leaf)))
             continue
         if isinstance(value, list) or value == "":
             continue
-        where.append(("json_extract(data, ?) = ?", ("$." + name, _sql_value(value))))
+        where.append(_equals([name], _sql_value(value)))
     return where
+
+
+def _equals(path: list[str], value: Any) -> tuple[str, tuple]:
+    sql, args = json_field(*path)
+    return sql + " = ?", args + (value,)
 
 
 def _leaves(prefix: str, value: dict[str, Any]):
@@ -86,17 +89,3 @@ def _leaves(prefix: str, value: dict[str, Any]):
             yield from _leaves(path, item)
         elif not isinstance(item, list) and item != "":
             yield path, item
-
-
-def page_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode().rstrip("=")
-
-
-def page_offset(token: Any) -> int:
-    if not token:
-        return 0
-    try:
-        padded = str(token) + "=" * (-len(str(token)) % 4)
-        return max(0, int(json.loads(base64.urlsafe_b64decode(padded))["offset"]))
-    except Exception:
-        raise invalid("Invalid page token: %s" % token, param="page") from None

@@ -11,7 +11,7 @@ from typing import Any
 
 from stripecli.emulator import behaviours, schema, search
 from stripecli.emulator.expand import expand
-from stripecli.emulator.listing import limit_of, list_conditions, page_offset, page_token
+from stripecli.emulator.listing import limit_of, list_conditions
 from stripecli.emulator.context import VERIFIED_REFERENCES, Context, merge_into
 from stripecli.emulator.errors import EmulatorError, invalid, no_such
 
@@ -313,21 +313,20 @@ def search_(ctx: Context) -> dict[str, Any]:
     params = ctx.params
     limit = limit_of(params)
     query = params.get("query") or ""
-    matcher = search.compile_query(query)
-    offset = page_offset(params.get("page"))
+    after = search.page_position(params.get("page"))
     types = tuple(ctx.route.op.get("objects") or [ctx.route.object])
-    matched = [row.data for row in ctx.store.scan(types) if matcher(row.data)]
-    page = matched[offset:offset + limit]
-    more = offset + limit < len(matched)
+    rows = ctx.store.select(*search.page_query(query, types, after, limit))
+    more = len(rows) > limit
+    rows = rows[:limit]
     out: dict[str, Any] = {
         "object": "search_result",
-        "data": [behaviours.render(ctx, obj) for obj in page],
+        "data": [behaviours.render(ctx, row.data) for row in rows],
         "has_more": more,
-        "next_page": page_token(offset + limit) if more else None,
+        "next_page": search.page_token(rows[-1].created, rows[-1].seq) if more else None,
         "url": ctx.route.path,
     }
     if "total_count" in (params.get("expand") or ()):
-        out["total_count"] = len(matched)
+        out["total_count"] = ctx.store.count_where(types, [search.to_sql(query)])
     return out
 
 

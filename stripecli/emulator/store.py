@@ -27,6 +27,8 @@ import time
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
+from stripecli.emulator.tables import field_indexes, search_backfill, search_number
+
 DB_NAME = "emulator.sqlite3"
 SCHEMA_VERSION = 1
 
@@ -87,6 +89,13 @@ CREATE TABLE IF NOT EXISTS delivery_attempts (
 );
 """
 
+# The WAL is checkpointed every WAL_AUTOCHECKPOINT pages (SQLite's own default, 4 MiB) and cut back
+# to WAL_SIZE_LIMIT bytes whenever a checkpoint lets it restart; every CHECKPOINT_EVERY writes the
+# store also asks for a checkpoint itself, which catches up after readers held the WAL open.
+WAL_AUTOCHECKPOINT = 1000
+WAL_SIZE_LIMIT = 16 * 1024 * 1024
+CHECKPOINT_EVERY = 2000
+
 IDEMPOTENCY_TTL = 24 * 3600
 
 
@@ -142,6 +151,7 @@ class Store:
         self.path = os.path.join(self.data_dir, DB_NAME)
         _create_private(self.data_dir, self.path)
         self._local = threading.local()
+        self._writes = 0
         self._synchronous = os.environ.get("STRIPECLI_EMULATOR_SYNCHRONOUS", "NORMAL").upper()
         if self._synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             self._synchronous = "NORMAL"
@@ -163,6 +173,9 @@ class Store:
         if str(mode).lower() != "wal":  # pragma: no cover - a file system without WAL support
             raise RuntimeError("cannot use WAL on %s (journal mode %s)" % (self.path, mode))
         conn.execute("PRAGMA synchronous = %s" % self._synchronous)
+        conn.execute("PRAGMA wal_autocheckpoint = %d" % WAL_AUTOCHECKPOINT)
+        conn.execute("PRAGMA journal_size_limit = %d" % WAL_SIZE_LIMIT)
+        conn.create_function("search_number", 1, search_number, deterministic=True)
         return conn
 
     @property
@@ -181,8 +194,12 @@ class Store:
 
     def _init_schema(self) -> None:
         with self.write() as conn:
-            for statement in _SCHEMA.split(";"):
+            had_search = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_values'").fetchone()
+            for statement in _SCHEMA.split(";") + field_indexes():
                 if statement.strip():
+                    conn.execute(statement)
+            if not had_search:  # a database from before search_values: copy what it holds
+                for statement in search_backfill():
                     conn.execute(statement)
             conn.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
 
@@ -200,6 +217,15 @@ class Store:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        self._writes += 1
+        if self._writes % CHECKPOINT_EVERY == 0:
+            self.checkpoint()
+
+    def checkpoint(self) -> tuple[int, int]:
+        """Copy the WAL into the database as far as readers allow (never waits for them) and let
+        ``journal_size_limit`` cut the file back; the WAL's frames and how many were copied."""
+        busy, frames, copied = self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return frames, copied
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -314,6 +340,17 @@ class Store:
             return [_row(t) for t in rows]
         return list(self.scan(types, parent=parent))
 
+    def select(self, sql: str, args: Iterable[Any]) -> list[Row]:
+        """Rows of a query that selects ``seq, id, type, parent, created, data`` of objects."""
+        return [_row(t) for t in self.conn.execute(sql, list(args))]
+
+    def count_where(self, types: Iterable[str], where: list[tuple[str, tuple]]) -> int:
+        """How many objects of the types meet every condition (search's ``total_count``)."""
+        types = tuple(types)
+        clauses = ["type IN (%s)" % ",".join("?" * len(types))] + [sql for sql, _ in where]
+        args = list(types) + [a for _, values in where for a in values]
+        return self.conn.execute("SELECT COUNT(*) FROM objects WHERE %s" % " AND ".join(clauses), args).fetchone()[0]
+
     def count(self) -> dict[str, int]:
         return {t: n for t, n in self.conn.execute("SELECT type, COUNT(*) FROM objects GROUP BY type ORDER BY type")}
 
@@ -365,6 +402,20 @@ class Store:
                 conn.execute("DELETE FROM %s" % table)
             conn.execute("DELETE FROM sqlite_sequence WHERE name = 'objects'")
         return counts
+
+    def sizes(self) -> dict[str, int]:
+        """Bytes on disk: the database file, its WAL, the objects stored and bytes per object
+        (database and WAL together, divided by the object count)."""
+        def size(path: str) -> int:
+            try:
+                return os.path.getsize(path)
+            except OSError:
+                return 0
+
+        database, wal = size(self.path), size(self.path + "-wal")
+        objects = self.conn.execute("SELECT COUNT(*) FROM objects").fetchone()[0]
+        return {"database_bytes": database, "wal_bytes": wal, "objects": objects,
+                "bytes_per_object": (database + wal) // objects if objects else 0}
 
     def integrity(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]

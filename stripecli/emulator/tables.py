@@ -1,0 +1,115 @@
+"""The indexes lists, clock advances and searches use on the emulator's ``objects`` table, and how a
+field of an object's stored JSON is spelled in SQL so that those indexes apply.
+
+Besides expression indexes, search has a side table, ``search_values``: one row per object and
+text field that search matches by substring or by metadata key (``name~'jen'``,
+``metadata['order']:'6735'``), kept by triggers on ``objects`` in the same transaction as the
+write. Scanning its short values is far cheaper than parsing every object's JSON, and a metadata
+match is an index lookup."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+
+# The JSON fields that lists, clock advances and searches filter on most (``?customer=``,
+# ``?status=``, the objects on a test clock, ``email:'...'``): each has an expression index on
+# ``(type, field, created, seq)``, so a filtered list or search page reads only its own rows, in
+# order, however many objects the database holds. Queries must spell the field exactly as
+# ``json_field`` does for SQLite to use the index.
+INDEXED_FIELDS = ("customer", "status", "subscription", "test_clock", "email", "product", "invoice",
+                  "payment_intent")
+
+_SAFE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def json_field(*parts: str) -> tuple[str, tuple]:
+    """SQL for one field of an object's stored JSON (``json_field("customer")``, or
+    ``json_field("metadata", "order")``) and its arguments. Plain names are written into the SQL
+    so that the expression indexes on ``INDEXED_FIELDS`` apply; other keys are bound."""
+    if all(_SAFE_KEY.match(part) for part in parts):
+        return "json_extract(data, '$.%s')" % ".".join(parts), ()
+    return "json_extract(data, ?)", ("$" + "".join("." + json.dumps(part) for part in parts),)
+
+
+def field_indexes() -> list[str]:
+    """``CREATE INDEX`` statements for ``INDEXED_FIELDS``, then the search side table."""
+    out = []
+    for name in INDEXED_FIELDS:
+        expr = json_field(name)[0]
+        out.append("CREATE INDEX IF NOT EXISTS objects_by_%s ON objects (type, %s, created, seq) WHERE %s IS NOT NULL;"
+                   % (name, expr, expr))
+    return out + search_schema()
+
+
+def search_number(value: Any) -> float | None:
+    """A stored value read as a number the way search compares numbers (``amount>1000``,
+    ``metadata['n']:5``): numbers as they are, numeric text parsed, anything else NULL."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# Fields copied to ``search_values`` (plus every key of ``metadata``, as ``metadata.<key>``).
+TEXT_FIELDS = ("name", "email", "phone", "description")
+
+# A JSON value as search compares it in text: booleans as true/false, numbers as SQLite prints them.
+_AS_TEXT = ("CASE %(type)s WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
+            "WHEN 'text' THEN %(value)s WHEN 'integer' THEN CAST(%(value)s AS TEXT) "
+            "WHEN 'real' THEN CAST(%(value)s AS TEXT) END")
+
+
+def as_text(value_sql: str, type_sql: str) -> str:
+    return _AS_TEXT % {"value": value_sql, "type": type_sql}
+
+
+def _copy_search_values(row: str, source: str = "") -> list[str]:
+    fields = " UNION ALL ".join("SELECT '%s' AS field, '$.%s' AS path" % (f, f) for f in TEXT_FIELDS)
+    return [
+        "INSERT INTO search_values (object_seq, object_type, object_created, field, value) "
+        "SELECT %(row)s.seq, %(row)s.type, %(row)s.created, f.field, %(text)s FROM %(source)s(%(fields)s) AS f "
+        "WHERE json_type(%(row)s.data, f.path) IN ('text', 'integer', 'real', 'true', 'false')"
+        % {"row": row, "source": source, "fields": fields, "text": as_text("json_extract(%s.data, f.path)" % row,
+                                                          "json_type(%s.data, f.path)" % row)},
+        "INSERT OR IGNORE INTO search_values (object_seq, object_type, object_created, field, value) "
+        "SELECT %(row)s.seq, %(row)s.type, %(row)s.created, 'metadata.' || m.key, %(text)s "
+        "FROM %(source)sjson_each(%(row)s.data, '$.metadata') AS m "
+        "WHERE m.type IN ('text', 'integer', 'real', 'true', 'false')"
+        % {"row": row, "source": source, "text": as_text("m.atom", "m.type")},
+    ]
+
+
+SEARCH_TABLE = "search_values"
+
+
+def search_schema() -> list[str]:
+    """The ``search_values`` table and the triggers that keep it."""
+    insert = ";\n".join(_copy_search_values("new"))
+    return [
+        "CREATE TABLE IF NOT EXISTS search_values (object_seq INTEGER NOT NULL, object_type TEXT NOT NULL, "
+        "object_created INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, "
+        "PRIMARY KEY (object_seq, field)) WITHOUT ROWID",
+        # a page of a substring match reads this index newest first and stops after the page
+        "CREATE INDEX IF NOT EXISTS search_values_in_order ON search_values "
+        "(object_type, field, object_created, object_seq, value)",
+        # an exact match (metadata['order']:'6735') is a lookup, already newest first
+        "CREATE INDEX IF NOT EXISTS search_values_by_value ON search_values "
+        "(object_type, field, value, object_created, object_seq)",
+        "CREATE TRIGGER IF NOT EXISTS objects_search_insert AFTER INSERT ON objects BEGIN %s; END" % insert,
+        "CREATE TRIGGER IF NOT EXISTS objects_search_update AFTER UPDATE OF data ON objects BEGIN "
+        "DELETE FROM search_values WHERE object_seq = old.seq; %s; END" % insert,
+        "CREATE TRIGGER IF NOT EXISTS objects_search_delete AFTER DELETE ON objects BEGIN "
+        "DELETE FROM search_values WHERE object_seq = old.seq; END",
+    ]
+
+
+def search_backfill() -> list[str]:
+    """Fill ``search_values`` for objects stored before the table existed."""
+    return _copy_search_values("objects", "objects, ")
