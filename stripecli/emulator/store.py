@@ -27,6 +27,7 @@ import time
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
+from stripecli.emulator.datafiles import create_private, sizes
 from stripecli.emulator.tables import field_indexes, search_backfill, search_number
 
 DB_NAME = "emulator.sqlite3"
@@ -113,20 +114,6 @@ def database_path(data_dir: str | None = None) -> str:
     return os.path.join(data_dir or default_data_dir(), DB_NAME)
 
 
-def _create_private(data_dir: str, path: str) -> None:
-    """Create the data directory (0700) and the database file (0600) readable by their owner only:
-    the emulator's data is the operator's, whatever the umask. SQLite gives its ``-wal`` and
-    ``-shm`` files the database file's permissions. Existing files and directories are left as
-    they are (an operator may have shared them on purpose)."""
-    if not os.path.isdir(data_dir):
-        os.makedirs(data_dir, mode=0o700, exist_ok=True)
-    if not os.path.exists(path):
-        try:
-            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
-        except FileExistsError:  # another process made it first
-            pass
-
-
 class Row:
     """One stored object: its JSON and the columns lists sort and filter on."""
 
@@ -149,7 +136,7 @@ class Store:
     def __init__(self, data_dir: str | None = None) -> None:
         self.data_dir = os.path.abspath(data_dir or default_data_dir())
         self.path = os.path.join(self.data_dir, DB_NAME)
-        _create_private(self.data_dir, self.path)
+        create_private(self.data_dir, self.path)
         self._local = threading.local()
         self._writes = 0
         self._synchronous = os.environ.get("STRIPECLI_EMULATOR_SYNCHRONOUS", "NORMAL").upper()
@@ -404,18 +391,8 @@ class Store:
         return counts
 
     def sizes(self) -> dict[str, int]:
-        """Bytes on disk: the database file, its WAL, the objects stored and bytes per object
-        (database and WAL together, divided by the object count)."""
-        def size(path: str) -> int:
-            try:
-                return os.path.getsize(path)
-            except OSError:
-                return 0
-
-        database, wal = size(self.path), size(self.path + "-wal")
-        objects = self.conn.execute("SELECT COUNT(*) FROM objects").fetchone()[0]
-        return {"database_bytes": database, "wal_bytes": wal, "objects": objects,
-                "bytes_per_object": (database + wal) // objects if objects else 0}
+        """Bytes on disk (see ``datafiles.sizes``) for the objects stored."""
+        return sizes(self.path, self.conn.execute("SELECT COUNT(*) FROM objects").fetchone()[0])
 
     def integrity(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
