@@ -41,7 +41,8 @@ def serve(
         help="Allow a --host that is not a loopback address. The emulator accepts any sk_test_ key, so anyone who "
              "can reach that address can read and change its data."),
 ) -> None:
-    """Serve the emulator over HTTP for curl, stripe-python and other programs.
+    """Serve the emulator over HTTP for curl, stripe-python and other programs, and deliver its
+    webhooks (signed POSTs to the webhook endpoints, retried on failure) in the background.
 
     It listens on 127.0.0.1 unless told otherwise; a request body over 1 MiB gets 413 and a
     connection idle for 5 seconds is closed.
@@ -53,10 +54,17 @@ def serve(
                          "pass --allow-remote to listen on it anyway\n" % host)
         raise typer.Exit(2)
     try:
-        run(_data_dir(data_dir), host, port, allow_remote=allow_remote)
+        directory = _data_dir(data_dir)
+        run(directory, host, port, allow_remote=allow_remote, background=[_webhook_deliveries(directory)])
     except OSError as exc:
         sys.stderr.write("error: cannot listen on %s:%d: %s\n" % (host, port, exc.strerror or exc))
         raise typer.Exit(1)
+
+
+def _webhook_deliveries(directory: str):
+    from stripecli.emulator.deliveries import delivery_job
+
+    return delivery_job(directory)
 
 
 @app.command("reset")
@@ -101,3 +109,76 @@ def status(data_dir: Optional[str] = typer.Option(None, "--data-dir", help=DATA_
     sizes.pop("objects", None)
     sys.stdout.write(json.dumps({"data_dir": directory, "database": path, "exists": os.path.exists(path),
                                  "objects": counts, **sizes}, indent=2) + "\n")
+
+
+DELIVERY_STATUSES = ("pending", "succeeded", "failed")
+
+
+@app.command("deliveries")
+def deliveries(
+    event_id: Optional[str] = typer.Argument(None, metavar="[EVENT_ID]", help="Only the deliveries of this event (evt_...)."),
+    status: Optional[str] = typer.Option(None, "--status", metavar="STATUS",
+                                         help="Only pending, succeeded or failed deliveries."),
+    limit: int = typer.Option(50, "--limit", min=1, max=10000, help="At most this many, newest first (default 50)."),
+    fmt: str = typer.Option("text", "--format", metavar="FORMAT",
+                            help="text (a line per delivery and per attempt) or json (an array)."),
+    data_dir: Optional[str] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+) -> None:
+    """Show webhook deliveries: endpoint, status, attempts and the endpoint's last answer."""
+    from stripecli.errors import UsageError
+
+    if status is not None and status not in DELIVERY_STATUSES:
+        raise UsageError("invalid value for --status: '%s' is not one of: %s" % (status, ", ".join(DELIVERY_STATUSES)))
+    if fmt not in ("text", "json"):
+        raise UsageError("invalid value for --format: '%s' is not one of: text, json" % fmt)
+    if event_id is not None and not event_id.startswith("evt_"):
+        raise UsageError("invalid value for EVENT_ID: '%s' is not an event id (evt_...)" % event_id)
+    from stripecli.emulator.deliveries import list_deliveries
+    from stripecli.emulator.store import DB_NAME, Store
+
+    directory = _data_dir(data_dir)
+    rows: list = []
+    if os.path.exists(os.path.join(directory, DB_NAME)):
+        store = Store(directory)
+        try:
+            with store.read():
+                rows = list_deliveries(store, event_id, status=status, limit=limit)
+        finally:
+            store.close()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    if not rows:
+        sys.stderr.write("no webhook deliveries%s\n" % (" for %s" % event_id if event_id else ""))
+        return
+    for row in rows:
+        sys.stdout.write(_delivery_line(row) + "\n")
+        if event_id:
+            for attempt in row["attempt_log"]:
+                sys.stdout.write("  " + _attempt_line(attempt) + "\n")
+
+
+def _when(ts: float) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
+
+
+def _answer(attempt: dict) -> str:
+    if attempt["status"] is not None:
+        return "HTTP %d in %d ms" % (attempt["status"], attempt["duration_ms"])
+    return "%s after %d ms" % (attempt["error"], attempt["duration_ms"])
+
+
+def _delivery_line(row: dict) -> str:
+    line = "%s  %s  %s  %s  %s  attempts %d" % (_when(row["created"]), row["event"], row["type"] or "-", row["url"],
+                                               row["status"], row["attempts"])
+    if row["last_attempt"]:
+        line += "  last: " + _answer(row["last_attempt"])
+    if row["next_attempt_at"] is not None:
+        line += "  next: " + _when(row["next_attempt_at"])
+    return line
+
+
+def _attempt_line(attempt: dict) -> str:
+    return "attempt %d  %s  %s" % (attempt["attempt"], _when(attempt["at"]), _answer(attempt))

@@ -17,7 +17,7 @@ The retry schedule is Stripe's (exponential backoff over three days) compressed 
 seven attempts over about a minute. ``STRIPECLI_EMULATOR_WEBHOOK_TIMEOUT`` (default 10 s) bounds one
 attempt.
 
-Who delivers: ``emulator serve`` runs a ``Worker`` thread; with ``--local`` the command drains what
+Who delivers: ``emulator serve`` runs ``delivery_job`` in a background thread; with ``--local`` the command drains what
 is due before it exits, for at most ``STRIPECLI_EMULATOR_LOCAL_DELIVERY_SECONDS`` (default 2 s) in
 all, and leaves the rest pending for the next ``--local`` command or a running server. Several
 processes may deliver from one database: a process claims due deliveries in a write transaction
@@ -282,6 +282,24 @@ def note_local_use(store: Store) -> None:
     _OWED.add(store.path)
 
 
+def _due_in(path: str) -> bool:
+    """Whether the database at ``path`` has a delivery due (a cheap read-only look)."""
+    import sqlite3
+    from urllib.parse import quote
+
+    try:
+        conn = sqlite3.connect("file:%s?mode=ro" % quote(path), uri=True, timeout=1.0)
+    except sqlite3.Error:
+        return False
+    try:
+        return conn.execute("SELECT 1 FROM deliveries WHERE status = 'pending' AND next_at <= ? LIMIT 1",
+                            (time.time(),)).fetchone() is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def drain_at_exit() -> None:
     """The ``--local`` rule: before the process exits, deliver what is due in every database it
     used, within one budget for all of them."""
@@ -290,7 +308,7 @@ def drain_at_exit() -> None:
         remaining = deadline - time.monotonic()
         if remaining < 0.05:
             return
-        if not os.path.exists(path):
+        if not os.path.exists(path) or not _due_in(path):
             continue
         store = Store(os.path.dirname(path))
         try:
@@ -301,42 +319,61 @@ def drain_at_exit() -> None:
             store.close()
 
 
-class Worker:
-    """The delivery loop of ``emulator serve``: a daemon thread polling the outbox."""
+def run_worker(data_dir: str, stopping: threading.Event, *, poll: float = 0.2) -> None:
+    """Deliver from ``data_dir``'s outbox until ``stopping`` is set (``emulator serve``): every due
+    delivery at once, then a look every ``poll`` seconds."""
+    import sys
+    import traceback
 
-    def __init__(self, data_dir: str, *, poll: float = 0.2) -> None:
-        self.data_dir = data_dir
-        self.poll = poll
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="stripecli-webhooks", daemon=True)
-
-    def start(self) -> "Worker":
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        import sys
-        import traceback
-
-        store = Store(self.data_dir)
-        try:
-            with _client() as client:
-                while not self._stop.is_set():
-                    try:
-                        made = deliver_due(store, client)
-                    except Exception:  # noqa: BLE001 - one bad round must not end deliveries
-                        traceback.print_exc(file=sys.stderr)
-                        made = 0
-                    if not made:
-                        self._stop.wait(self.poll)
-        finally:
-            store.close()
+    store = Store(data_dir)
+    try:
+        with _client() as client:
+            while not stopping.is_set():
+                try:
+                    made = deliver_due(store, client)
+                except Exception:  # noqa: BLE001 - one bad round must not end deliveries
+                    traceback.print_exc(file=sys.stderr)
+                    made = 0
+                if not made:
+                    stopping.wait(poll)
+    finally:
+        store.close()
 
 
-def start_worker(data_dir: str) -> Worker:
-    """Start delivering webhooks from ``data_dir``'s outbox in the background (``emulator serve``)."""
-    return Worker(data_dir).start()
+def delivery_job(data_dir: str) -> Any:
+    """The background job ``emulator serve`` runs next to its server (``server.serve(background=)``)."""
+
+    def webhooks(stopping: threading.Event) -> None:
+        run_worker(data_dir, stopping)
+
+    return webhooks
+
+
+# -- what was delivered ------------------------------------------------------------------------
+
+
+def list_deliveries(store: Store, event_id: str | None = None, *, status: str | None = None,
+                    limit: int = 50) -> list[dict[str, Any]]:
+    """Deliveries newest first (of one event, or all), each with its attempts, oldest first."""
+    clauses, args = [], []
+    if event_id:
+        clauses.append("d.event = ?")
+        args.append(event_id)
+    if status:
+        clauses.append("d.status = ?")
+        args.append(status)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    rows = store.conn.execute(
+        "SELECT d.seq, d.event, e.type, d.endpoint, d.url, d.status, d.attempts, d.next_at, d.created "
+        "FROM deliveries d LEFT JOIN events e ON e.id = d.event%s ORDER BY d.seq DESC LIMIT ?" % where,
+        args + [int(limit)]).fetchall()
+    out = []
+    for seq, event, event_type, endpoint, url, state, attempts, next_at, created in rows:
+        tries = [{"attempt": n, "at": at, "status": code, "duration_ms": ms, "error": error, "response": response}
+                 for n, at, ms, code, error, response in store.conn.execute(
+                     "SELECT n, at, duration_ms, status, error, response FROM delivery_attempts WHERE delivery = ? "
+                     "ORDER BY n", (seq,))]
+        out.append({"id": seq, "event": event, "type": event_type, "endpoint": endpoint, "url": url,
+                    "status": state, "attempts": attempts, "next_attempt_at": next_at if state == "pending" else None,
+                    "created": created, "last_attempt": tries[-1] if tries else None, "attempt_log": tries})
+    return out

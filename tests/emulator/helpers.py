@@ -38,12 +38,13 @@ class Served:
                 self.proc.wait(timeout=10)
 
 
-def serve(data_dir: str | os.PathLike, log: Path, *, advance_seconds: float = 0.2, timeout: float = 20.0) -> Served:
+def serve(data_dir: str | os.PathLike, log: Path, *, advance_seconds: float = 0.2, timeout: float = 20.0,
+          env: dict[str, str] | None = None) -> Served:
     """Start ``python -m stripecli emulator serve --port 0`` and wait until it answers.
 
     Port 0 lets the server pick a free port; its one-line announcement on stderr says which.
     """
-    env = dict(os.environ)
+    env = dict(os.environ, **(env or {}))
     env["STRIPECLI_EMULATOR_ADVANCE_SECONDS"] = str(advance_seconds)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     handle = open(log, "wb")

@@ -3,7 +3,8 @@ Terminal, Climate, reporting, Tax, privacy, crypto onramp, Capital, Financial Co
 Secure, billing portal configurations, ephemeral keys: their initial values, secrets and the
 actions that only move a status.
 
-- Webhook endpoints get a ``whsec_`` secret and ``status: enabled``.
+- Webhook endpoints get a ``whsec_`` secret and ``status: enabled``; ``disabled=true`` disables
+  one (it is sent nothing until enabled again).
 - Apps secrets: ``find`` by name and scope, a new secret with the same name and scope replaces
   the old one, ``payload`` only with ``expand[]=payload``.
 - Radar value lists carry their items (``list_items``).
@@ -64,6 +65,18 @@ registry.status_actions({
     ("three_d_secure.authentication", "cancel"): ({"status": "canceled"}, None, ()),
     ("apps.install", "uninstall"): ({"status": "uninstalled"}, None, ()),
 })
+
+
+# -- webhook endpoints -------------------------------------------------------------------------
+
+
+@registry.hook("before_update", "webhook_endpoint")
+def _endpoint_update(ctx: Context, endpoint: dict[str, Any], params: dict[str, Any]) -> set[str]:
+    """``disabled=true`` turns an endpoint's ``status`` to ``disabled`` (it receives nothing),
+    ``disabled=false`` back to ``enabled``."""
+    if params.get("disabled") is not None:
+        endpoint["status"] = "disabled" if params["disabled"] in (True, "true") else "enabled"
+    return {"disabled"}
 
 
 # -- Apps secrets -------------------------------------------------------------------------------
