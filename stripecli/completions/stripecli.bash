@@ -209,7 +209,7 @@ _stripecli_children() {
     'core tokens') _stripecli_r='create get' ;;
     'auth') _stripecli_r='login status list switch logout' ;;
     'completion') _stripecli_r='show install' ;;
-    'emulator') _stripecli_r='serve reset status' ;;
+    'emulator') _stripecli_r='serve reset status deliveries' ;;
     'help') _stripecli_r='exit-codes output timestamps' ;;
     'logs') _stripecli_r='tail' ;;
     *) _stripecli_r=''; return 1 ;;
@@ -987,6 +987,7 @@ _stripecli_leaf() {
     'emulator serve') _stripecli_r='0 . --host= --port= --data-dir= --allow-remote' ;;
     'emulator reset') _stripecli_r='0 . --data-dir=' ;;
     'emulator status') _stripecli_r='0 . --data-dir=' ;;
+    'emulator deliveries') _stripecli_r='0 - --status= --limit= --format= --data-dir=' ;;
     'fixtures') _stripecli_r='0 - --format=304 --api-key= --profile=p --live --yes -y --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color' ;;
     'help exit-codes') _stripecli_r='0 .' ;;
     'help output') _stripecli_r='0 .' ;;
