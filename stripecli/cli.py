@@ -113,7 +113,29 @@ class RootGroup(TyperGroup):
         if canonical is not None:
             info = model.groups()["core"]["resources"][canonical]
             return ResourceGroup("core", canonical, info, hidden=True)
+        from stripecli.surface.names import root_resource
+
+        home = root_resource(name)  # a resource only one group has: billing subscriptions
+        if home is not None:
+            group, canonical = home
+            return ResourceGroup(group, canonical, model.groups()[group]["resources"][canonical], hidden=True)
         return None
+
+    def aliases(self) -> dict[str, tuple[str, ...]]:
+        """Hidden names -> the command path they stand for: core resources and every resource
+        whose name is unique across groups."""
+        from stripecli import model
+        from stripecli.surface.names import root_resources
+
+        taken = set(self.list_commands(click.Context(self)))
+        out: dict[str, tuple[str, ...]] = {}
+        core = model.groups().get("core", {}).get("resources", {})
+        for canonical, info in core.items():
+            for name in (canonical, *info.get("aliases", ())):
+                out.setdefault(name, ("core", canonical))
+        for name, (group, canonical) in root_resources().items():
+            out.setdefault(name, (group, canonical))
+        return {name: path for name, path in out.items() if name not in taken}
 
 
 def _version(value: bool) -> None:
@@ -188,14 +210,14 @@ def usage_message(exc: click.UsageError) -> str:
         message = "too many arguments: " + message.split("(", 1)[-1].rstrip(")")
     if exc.ctx is not None:
         if message.startswith("No such command") and isinstance(exc.ctx.command, click.Group):
-            import difflib
             import re
 
+            from stripecli.surface.names import unknown_command_hint
+
             m = re.search(r"'([^']*)'", message)
-            choices = exc.ctx.command.list_commands(exc.ctx)
-            close = difflib.get_close_matches(m.group(1), choices, n=3) if m else []
-            if close:
-                message += f" Did you mean {' or '.join(close)}?"
+            hint = unknown_command_hint(exc.ctx.command, exc.ctx, m.group(1)) if m else None
+            if hint:
+                message += f" {hint}"
         message += f" (see '{exc.ctx.command_path} --help')"
     return message
 

@@ -138,10 +138,11 @@ def walk() -> list[Node]:
     nodes: list[Node] = []
 
     def operations_of(group: click.Group) -> tuple[tuple[str, str] | None, dict]:
+        """The verbs of a resource by the name the CLI shows (short or long), and the resource."""
         res = group.flat if isinstance(group, ModelGroup) and group.flat is not None else group
         if isinstance(res, ResourceGroup):
             ref = (res.model_group, res.resource)
-            return ref, model.group(ref[0])[ref[1]]["operations"]
+            return ref, {name: res.operation(name) for name in res.list_commands(click.Context(res))}
         return None, {}
 
     def visit(cmd: click.Command, path: tuple[str, ...], ctx: click.Context, description: str,
@@ -173,11 +174,15 @@ def walk() -> list[Node]:
             for name, target in sorted(cmd.links().items()):
                 if name not in node.children:
                     node.aliases[name] = (target,)
-        if not path and "core" in model.groups() and "core" in node.children:
-            for canonical, info in model.groups()["core"]["resources"].items():
-                for name in [canonical, *info.get("aliases", [])]:
-                    if name not in node.children and name not in node.aliases:
-                        node.aliases[name] = ("core", canonical)
+        if not path:  # core resources and every resource whose name is unique across groups
+            for name, target in cmd.aliases().items():  # type: ignore[attr-defined]
+                if name not in node.children and name not in node.aliases:
+                    node.aliases[name] = target
+        res = cmd.flat if isinstance(cmd, ModelGroup) and cmd.flat is not None else cmd
+        if isinstance(res, ResourceGroup):  # long verb names kept from before the short ones
+            for name, short in res.aliases().items():
+                if name not in node.children:
+                    node.aliases[name] = path + (short,)
         for name in node.children:
             sub = _get(cmd, ctx, name)
             assert sub is not None
@@ -411,7 +416,7 @@ def driver(name: str) -> str:
 
 def render_bash(data: Data) -> str:
     out = [f"# {_header('bash')}",
-           "# Load it with 'source stripecli.bash', or install it with 'stripecli completion install --shell bash'.",
+           "# Load it with 'source stripecli.bash', or install it with 'stripecli completion install bash'.",
            "# Works with bash 3.2 and later; needs no other package.", ""]
     for name, mapping, fmt in tables(data, "_stripecli_"):
         out += _case_function(name, mapping, fmt)
@@ -432,7 +437,7 @@ def _zsh_assoc(name: str, table: dict[Any, Any], fmt) -> list[str]:
 
 def render_zsh(data: Data) -> str:
     out = ["#compdef stripecli", f"# {_header('zsh')}",
-           "# Install: put it in a directory of $fpath as _stripecli (stripecli completion install --shell zsh),",
+           "# Install: put it in a directory of $fpath as _stripecli (stripecli completion install zsh),",
            "# or source it after compinit.", ""]
     for name, mapping, fmt in tables(data, "_stripecli_", desc=True):
         out += _zsh_assoc(name, mapping, fmt)
@@ -457,7 +462,7 @@ def _fish_switch(name: str, table: dict[Any, Any], fmt, split: bool = False) -> 
 
 def render_fish(data: Data) -> str:
     out = [f"# {_header('fish')}",
-           "# Install: copy to ~/.config/fish/completions/stripecli.fish (stripecli completion install --shell fish).", ""]
+           "# Install: copy to ~/.config/fish/completions/stripecli.fish (stripecli completion install fish).", ""]
     out += _fish_switch("__stripecli_children", data.children, _joined)
     out += _fish_switch("__stripecli_hidden", data.hidden, _joined)
     out += _fish_switch("__stripecli_alias", data.alias, str)
@@ -487,7 +492,7 @@ def _ps_hashtable(name: str, table: dict[Any, Any], fmt, int_keys: bool = False)
 
 def render_powershell(data: Data) -> str:
     out = [f"# {_header('PowerShell')}",
-           "# Install: stripecli completion install --shell powershell, then dot-source the file from $PROFILE.", ""]
+           "# Install: stripecli completion install powershell, then dot-source the file from $PROFILE.", ""]
     out += _ps_hashtable("__stripecliChildren", data.children, _joined)
     out += _ps_hashtable("__stripecliHidden", data.hidden, _joined)
     out += _ps_hashtable("__stripecliAlias", data.alias, str)

@@ -156,6 +156,8 @@ def model_verb(node: Node) -> list[str]:
     lines += [cell(op.get("summary") or op["verb"]), ""]
     lines += [" ".join([_endpoint(op)] + _op_marks(op)), ""]
     lines += ["```", " ".join([title] + args + ["[FLAGS]"]), "```", ""]
+    if node.path[-1] != op["verb"]:  # the short name; the model's long one still works
+        lines += [f"Also runs as {code('stripecli ' + ' '.join(node.path[:-1] + (op['verb'],)))}.", ""]
     if args:
         lines += ["Arguments:", ""]
         lines += table(["Argument", "Description"],

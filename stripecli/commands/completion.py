@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import click
 import typer
@@ -64,19 +64,21 @@ def script(shell: str) -> str:
                        "(regenerate it with tools/gen_completions.py)") from None
 
 
-def detect_shell() -> str:
+def detect_shell(environ: Mapping[str, str] | None = None) -> str:
     """The user's shell, from $SHELL (or PowerShell's own environment)."""
-    env = os.environ.get("SHELL", "")
+    environ = os.environ if environ is None else environ
+    env = environ.get("SHELL", "")
     name = os.path.basename(env)
     if name.endswith(".exe"):
         name = name[:-4]
     name = ALIASES.get(name.lower(), name.lower())
     if name in SHELLS:
         return name
-    if not env and os.environ.get("PSModulePath"):
+    if not env and environ.get("PSModulePath"):
         return "powershell"
     shown = f"'{env}'" if env else "unset"
-    raise UsageError(f"cannot tell the shell from $SHELL ({shown}): pass --shell {'|'.join(SHELLS)}")
+    raise UsageError(f"cannot tell the shell from $SHELL ({shown}): name it, stripecli completion install "
+                     f"{'|'.join(SHELLS)}")
 
 
 def _home() -> Path:
@@ -124,11 +126,20 @@ def show(
 
 @app.command()
 def install(
-    shell: Optional[str] = typer.Option(None, "--shell", metavar="SHELL", click_type=ShellType(),
-                                        help="bash, zsh, fish or powershell (default: from $SHELL)."),
+    shell: Optional[str] = typer.Argument(None, metavar="[SHELL]", click_type=ShellType(), show_default=False,
+                                          help="bash, zsh, fish or powershell (default: the shell in $SHELL)."),
+    shell_flag: Optional[str] = typer.Option(None, "--shell", metavar="SHELL", click_type=ShellType(),
+                                             help="The same as the SHELL argument (kept for scripts that use it)."),
 ) -> int:
-    """Write the completion script where SHELL looks for it, and say what was done."""
-    name = shell or detect_shell()
+    """Write the completion script where SHELL looks for it, and say what was done.
+
+    stripecli completion install bash (or zsh, fish, powershell); with no shell named, the one in
+    $SHELL."""
+    if shell and shell_flag and shell != shell_flag:
+        raise UsageError(f"the shell is given twice, as {shell} and --shell {shell_flag}: give one")
+    from stripecli import session
+
+    name = shell or shell_flag or detect_shell(session.current().environ)
     text = script(name)
     path = target_path(name)
     try:

@@ -50,18 +50,39 @@ class ResourceGroup(TyperGroup):
     def _operations(self) -> dict[str, Operation]:
         return model.group(self.model_group)[self.resource]["operations"]
 
+    def _names(self) -> dict[str, str]:
+        """Each verb's name -> its key in the model: the short name when the model's verb repeats
+        the resource word (``invoices finalize`` for ``finalize-invoice``)."""
+        if not hasattr(self, "_verb_names"):
+            from stripecli.surface.names import short_verbs
+
+            verbs = list(self._operations())
+            short = short_verbs(self.resource, verbs)
+            self._verb_names = {short.get(verb, verb): verb for verb in verbs}
+        return self._verb_names
+
+    def aliases(self) -> dict[str, str]:
+        """Hidden names -> the name they stand for: the long verbs kept from before the short ones."""
+        return {verb: name for name, verb in self._names().items() if name != verb}
+
+    def operation(self, name: str) -> Operation | None:
+        """The operation a verb name (short or long) runs."""
+        ops = self._operations()
+        return ops.get(self._names().get(name, name))
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self._operations())
+        return sorted(self._names())
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.commands:
             return self.commands[name]
-        op = self._operations().get(name)
+        op = self.operation(name)
         if op is None:
             return None
         from stripecli.surface.build import build_command
 
         cmd = build_command(name, op)
+        cmd.hidden = name in self.aliases()
         self.commands[name] = cmd
         return cmd
 

@@ -87,12 +87,24 @@ def complete(tmp_path):
 
 
 def test_groups_at_the_root(complete):
-    # billing, then the core resources that also work at the root
-    assert complete("stripecli bil") == ["billing", "billing-portal-configurations", "billing-portal-sessions"]
+    # billing, then the resources that also work at the root: core's, and radar's billing-evaluations
+    # (a name no other group has)
+    assert sorted(complete("stripecli bil")) == ["billing", "billing-evaluations", "billing-portal-configurations",
+                                         "billing-portal-sessions"]
+    assert "subscriptions" in complete("stripecli subscr")  # billing subscriptions, at the root
     root = complete("stripecli ")
     for name in ("billing", "core", "test-clocks", "auth", "completion", "request"):
         assert name in root
     assert "customers" not in root  # core resources at the root are offered only once typed
+
+
+def test_verbs_drop_the_resource_word_and_keep_the_long_names_hidden(complete):
+    verbs = complete("stripecli invoices ")
+    assert "finalize" in verbs and "send" in verbs and "void" in verbs
+    assert "finalize-invoice" not in verbs
+    assert complete("stripecli invoices finalize-") == ["finalize-invoice"]  # offered once typed
+    cards = complete("stripecli issuing cards ")
+    assert "ship" in cards and "ship-card" not in cards
 
 
 def test_resources_of_a_group(complete):

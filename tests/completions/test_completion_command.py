@@ -95,12 +95,28 @@ def test_install_powershell_gives_the_profile_line(cli, home):
     assert f". '{target}'" in result.stderr and "$PROFILE" in result.stderr
 
 
+def test_install_takes_the_shell_as_an_argument(cli, home, monkeypatch):
+    monkeypatch.setenv("SHELL", "/bin/tcsh")  # named on the command line, $SHELL is not read
+    result = cli("completion", "install", "bash")
+    assert result.exit_code == 0, result.stderr
+    target = home / ".local/share/bash-completion/completions/stripecli"
+    assert target.read_text().startswith("# ") and result.stdout == ""
+    assert f"Wrote the bash completion script to {target}" in result.stderr
+    assert cli("completion", "install", "--shell", "zsh").exit_code == 0  # the flag still works
+    assert (home / ".zfunc" / "_stripecli").exists()
+    both = cli("completion", "install", "bash", "--shell", "zsh")
+    assert both.exit_code == 2 and "given twice" in both.stderr
+
+
 def test_install_with_an_unknown_shell(cli, home, monkeypatch):
     monkeypatch.setenv("SHELL", "/bin/tcsh")
     result = cli("completion", "install")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
-    assert "--shell" in result.stderr
+    assert "stripecli completion install bash|zsh|fish|powershell" in result.stderr
+    result = cli("completion", "install", "csh")
+    assert result.exit_code == 2
+    assert result.stderr == "error: invalid value for SHELL: 'csh' is not one of: bash, zsh, fish, powershell\n"
     result = cli("completion", "install", "--shell", "csh")
     assert result.exit_code == 2
     assert result.stderr == "error: invalid value for --shell: 'csh' is not one of: bash, zsh, fish, powershell\n"
