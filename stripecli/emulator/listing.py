@@ -89,3 +89,35 @@ def _leaves(prefix: str, value: dict[str, Any]):
             yield from _leaves(path, item)
         elif not isinstance(item, list) and item != "":
             yield path, item
+
+
+def catalogue_page(ctx: Context, listed: list[dict[str, Any]], params: dict[str, Any], limit: int) -> dict[str, Any]:
+    """A page of a catalogue (objects answered from data, in the data's order): equality filters
+    on top-level fields, ``starting_after`` / ``ending_before`` by id."""
+    from stripecli.emulator.errors import no_such
+
+    fields = schema.fields(ctx.route.object)
+    path_names = set(ctx.route.param_names)
+    matched = [obj for obj in listed
+               if all(obj.get(name) == value for name, value in params.items()
+                      if name not in PAGING and name not in path_names and name in fields
+                      and not isinstance(value, (dict, list)) and value != "")]
+    ids = [obj["id"] for obj in matched]
+    start, end = 0, len(matched)
+    for name in ("starting_after", "ending_before"):
+        cursor = params.get(name)
+        if cursor:
+            if cursor not in ids:
+                raise no_such(schema.display_name(ctx.route.object), cursor, param=name)
+            if name == "starting_after":
+                start = ids.index(cursor) + 1
+            else:
+                end = ids.index(cursor)
+                start = max(0, end - limit)
+            break
+    page = matched[start:min(end, start + limit)]
+    more = (start + limit < end) if not params.get("ending_before") else start > 0
+    url = ctx.route.path
+    for name, value in ctx.values.items():
+        url = url.replace("{%s}" % name, value, 1)
+    return {"object": "list", "data": page, "has_more": more, "url": url}

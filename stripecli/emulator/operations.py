@@ -11,7 +11,7 @@ from typing import Any
 
 from stripecli.emulator import behaviours, schema, search
 from stripecli.emulator.expand import expand
-from stripecli.emulator.listing import limit_of, list_conditions
+from stripecli.emulator.listing import catalogue_page, limit_of, list_conditions
 from stripecli.emulator.context import VERIFIED_REFERENCES, Context, merge_into
 from stripecli.emulator.errors import EmulatorError, invalid, no_such
 
@@ -133,6 +133,9 @@ def _param_names(ctx: Context) -> set[str]:
 
 
 def retrieve(ctx: Context) -> dict[str, Any]:
+    listed = behaviours.catalogue(ctx, ctx.route.object)
+    if listed is not None:
+        return _from_catalogue(ctx, listed)
     obj = ctx.load(_target_id(ctx), ctx.route.types, display=schema.display_name(ctx.route.object))
     _check_nested(ctx, obj)
     return obj
@@ -147,7 +150,20 @@ def _check_nested(ctx: Context, obj: dict[str, Any]) -> None:
         raise no_such(schema.display_name(ctx.route.object), obj["id"])
 
 
+def _from_catalogue(ctx: Context, listed: list[dict[str, Any]]) -> dict[str, Any]:
+    target = _target_id(ctx)
+    for obj in listed:
+        if obj["id"] == target:
+            return obj
+    raise no_such(schema.display_name(ctx.route.object), target)
+
+
 def update(ctx: Context) -> dict[str, Any]:
+    listed = behaviours.catalogue(ctx, ctx.route.object)
+    if listed is not None:  # a catalogue entry (a capability) is changed by its family's hook
+        obj = _from_catalogue(ctx, listed)
+        behaviours.before_update(ctx, obj, ctx.params)
+        return _from_catalogue(ctx, behaviours.catalogue(ctx, ctx.route.object) or [])
     obj = ctx.load(_target_id(ctx), ctx.route.types, display=schema.display_name(ctx.route.object))
     _check_nested(ctx, obj)
     check_references(ctx, obj["object"], ctx.params)
@@ -285,6 +301,9 @@ def list_(ctx: Context) -> dict[str, Any]:
     params = ctx.params
     limit = limit_of(params)
     types = tuple(ctx.route.op.get("objects") or [ctx.route.object])
+    listed = behaviours.catalogue(ctx, types[0])
+    if listed is not None:
+        return catalogue_page(ctx, listed, params, limit)
     parent_id = None
     if ctx.route.param_names:
         parent_id, _, _ = _parent(ctx)

@@ -38,10 +38,6 @@ GAPS: dict[tuple[str, str], str] = {
     ("POST", "/v1/application_fees/{id}/refunds"): "application_fee_amount makes no application fee",
     ("GET", "/v1/application_fees/{fee}/refunds/{id}"): "application_fee_amount makes no application fee",
     ("POST", "/v1/application_fees/{fee}/refunds/{id}"): "application_fee_amount makes no application fee",
-    ("GET", "/v1/accounts/{account}/capabilities/{capability}"): "requested capabilities are not objects",
-    ("POST", "/v1/accounts/{account}/capabilities/{capability}"): "requested capabilities are not objects",
-    ("GET", "/v1/country_specs/{country}"): "no country specs",
-    ("GET", "/v1/issuing/physical_bundles/{physical_bundle}"): "no physical bundles",
     ("GET", "/v1/issuing/tokens/{token}"): "no Issuing tokens (Stripe makes them when a card is added to a wallet)",
     ("POST", "/v1/issuing/tokens/{token}"): "no Issuing tokens (Stripe makes them when a card is added to a wallet)",
     ("POST", "/v1/test_helpers/issuing/authorizations/{authorization}/capture"):
@@ -50,7 +46,6 @@ GAPS: dict[tuple[str, str], str] = {
     ("GET", "/v1/treasury/transaction_entries/{id}"): "Treasury money movement makes no transaction entries",
     ("GET", "/v1/entitlements/active_entitlements/{id}"): "subscriptions grant no entitlements",
     ("GET", "/v1/sigma/scheduled_query_runs/{scheduled_query_run}"): "Stripe runs Sigma queries; none exist",
-    ("GET", "/v1/reporting/report_types/{report_type}"): "no report types",
     ("GET", "/v1/financial_connections/accounts/{account}"): "a Financial Connections session links no account",
     ("GET", "/v1/financial_connections/accounts/{account}/inferred_balances"): "a session links no account",
     ("POST", "/v1/financial_connections/accounts/{account}/disconnect"): "a session links no account",
@@ -60,8 +55,6 @@ GAPS: dict[tuple[str, str], str] = {
     ("GET", "/v1/financial_connections/accounts/{account}/owners"): "a session links no account",
     ("GET", "/v1/financial_connections/transactions/{transaction}"): "a session links no account",
     ("GET", "/v1/identity/verification_reports/{report}"): "verification sessions make no reports",
-    ("GET", "/v1/climate/products/{product}"): "no Climate products",
-    ("GET", "/v1/climate/suppliers/{supplier}"): "no Climate suppliers",
 }
 
 

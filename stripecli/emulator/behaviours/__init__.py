@@ -20,6 +20,8 @@ Families, imported (and so registered) in this order:
 - ``refunds``: refunds, bounded by what is left of their charge;
 - ``balance``: the balance computed from balance transactions, payouts;
 - ``connect``: accounts, transfers;
+- ``catalogues``: what Stripe provides (country specs, report types, Climate products and
+  suppliers, physical bundles), the platform account, connected accounts' capabilities;
 - ``issuing``, ``treasury``: their objects' statuses and actions;
 - ``platform``: webhook endpoints, Apps secrets, Radar, Identity, Terminal, Climate and the rest.
 
@@ -40,7 +42,7 @@ from stripecli.emulator.behaviours.common import initial, require_state, set_pat
 from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "invoices", "credits", "methods", "charges",
-            "payments", "refunds", "balance", "connect", "issuing", "treasury", "platform")
+            "payments", "refunds", "balance", "connect", "catalogues", "issuing", "treasury", "platform")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))
@@ -52,7 +54,7 @@ INITIAL = registry.INITIAL
 
 __all__ = ["ACTIONS", "INITIAL", "FAMILIES", "initial", "before_create", "after_create", "before_update",
            "before_delete", "action", "apply_status", "render", "singleton", "preview", "list_filters",
-           "includable", "stand_in", "settle"]
+           "includable", "stand_in", "catalogue", "settle"]
 
 
 def before_create(ctx: Context, obj: dict[str, Any], params: dict[str, Any], parent_id: str | None) -> str | None:
@@ -143,6 +145,12 @@ def stand_in(ctx: Context, ref: str, types: tuple[str, ...]) -> dict[str, Any] |
         if found is not None:
             return found
     return None
+
+
+def catalogue(ctx: Context, object_type: str) -> list[dict[str, Any]] | None:
+    """The objects of a type answered from data (``registry.catalogue``), or ``None``."""
+    fn = registry.catalogue_for(object_type)
+    return fn(ctx) if fn is not None else None
 
 
 def includable(object_type: str, field: str) -> Any:

@@ -70,6 +70,7 @@ _actions: dict[tuple[str, str], Hook] = {}
 _singletons: dict[str, Hook] = {}
 _includable: dict[tuple[str, str], Hook] = {}
 _stand_ins: dict[str, Hook] = {}
+_catalogues: dict[str, Hook] = {}
 _seq = [0]
 
 INITIAL: dict[str, dict[str, Any]] = {}
@@ -180,6 +181,21 @@ def stand_in(*object_types: str) -> Callable[[Hook], Hook]:
 
 def stand_in_for(object_type: str) -> Hook | None:
     return _stand_ins.get(object_type)
+
+
+def catalogue(*object_types: str) -> Callable[[Hook], Hook]:
+    """``fn(ctx) -> [obj, ...]``: the objects of a type Stripe provides rather than the account
+    creates (country specs, report types), answered by lists and retrieves instead of the store."""
+    def register(fn: Hook) -> Hook:
+        for t in object_types:
+            _claim(_catalogues, t, fn, "catalogue")
+        return fn
+
+    return register
+
+
+def catalogue_for(object_type: str) -> Hook | None:
+    return _catalogues.get(object_type)
 
 
 def initial_values(table: dict[str, dict[str, Any]]) -> None:

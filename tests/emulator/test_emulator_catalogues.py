@@ -1,0 +1,57 @@
+"""What Stripe provides rather than the account creates: country specs, report types, Climate
+products and suppliers, physical bundles, the platform account, connected accounts' capabilities."""
+
+from __future__ import annotations
+
+from tests.emulator.helpers import bad, ok
+
+
+def test_country_specs_answer_for_the_countries_stripe_lists(api):
+    page = ok(api.get("/v1/country_specs", params={"limit": 100}))
+    ids = [spec["id"] for spec in page["data"]]
+    assert {"US", "GB", "DE", "FR", "JP", "AU", "CA"} <= set(ids) and page["has_more"] is False
+    us = ok(api.get("/v1/country_specs/US"))
+    assert us["default_currency"] == "usd" and "usd" in us["supported_payment_currencies"]
+    assert "individual.ssn_last_4" in us["verification_fields"]["individual"]["minimum"]
+    de = ok(api.get("/v1/country_specs/DE"))
+    assert de["default_currency"] == "eur" and "FR" in de["supported_transfer_countries"]
+    assert bad(api.get("/v1/country_specs/XX"), 404)["code"] == "resource_missing"
+    first = ok(api.get("/v1/country_specs", params={"limit": 2}))
+    after = ok(api.get("/v1/country_specs", params={"limit": 2, "starting_after": first["data"][-1]["id"]}))
+    assert first["has_more"] is True and after["data"][0]["id"] == ids[2]
+
+
+def test_report_types_climate_and_physical_bundles_are_listed(api):
+    types = ok(api.get("/v1/reporting/report_types"))["data"]
+    assert "balance.summary.1" in [t["id"] for t in types]
+    summary = ok(api.get("/v1/reporting/report_types/balance.summary.1"))
+    assert summary["data_available_start"] < summary["data_available_end"]
+    product = ok(api.get("/v1/climate/products"))["data"][0]
+    assert product["object"] == "climate.product" and product["suppliers"]
+    supplier = product["suppliers"][0]["id"]
+    assert ok(api.get("/v1/climate/suppliers/" + supplier))["removal_pathway"]
+    bundles = ok(api.get("/v1/issuing/physical_bundles", params={"status": "active"}))["data"]
+    assert bundles and all(b["status"] == "active" for b in bundles)
+
+
+def test_the_platform_account_has_a_stable_id(api):
+    first = ok(api.get("/v1/account"))
+    assert first["id"].startswith("acct_") and first["country"] == "US" and first["charges_enabled"] is True
+    assert ok(api.get("/v1/account"))["id"] == first["id"]
+
+
+def test_capabilities_requested_at_creation_exist_and_update(api):
+    account = ok(api.post("/v1/accounts", data={"type": "custom", "country": "US",
+                                                "capabilities[card_payments][requested]": "true",
+                                                "capabilities[transfers][requested]": "true"}))
+    assert account["capabilities"] == {"card_payments": "inactive", "transfers": "inactive"}
+    assert account["default_currency"] == "usd"
+    listed = ok(api.get("/v1/accounts/%s/capabilities" % account["id"]))["data"]
+    assert [(c["id"], c["requested"], c["status"]) for c in listed] == [
+        ("card_payments", True, "inactive"), ("transfers", True, "inactive")]
+    assert "individual.first_name" in listed[0]["requirements"]["currently_due"]
+    updated = ok(api.post("/v1/accounts/%s/capabilities/transfers" % account["id"], data={"requested": "false"}))
+    assert (updated["id"], updated["requested"]) == ("transfers", False)
+    assert ok(api.get("/v1/accounts/%s/capabilities/transfers" % account["id"]))["requested"] is False
+    missing = bad(api.get("/v1/accounts/%s/capabilities/nope" % account["id"]), 404)
+    assert missing["code"] == "resource_missing"
