@@ -84,15 +84,14 @@ def _install_signals(stop: Any) -> dict[str, int]:
 
 
 def _local_source(data_dir: str, start_after: int | None) -> Any:
+    """The emulator's event stream (``emulator.events``), from ``start_after`` or from now."""
+    from stripecli.emulator import events
     from stripecli.emulator.store import Store
     from stripecli.listen.sources import LocalStream
 
     store = Store(data_dir)
-    read_after = getattr(store, "events_after", None)
-    latest = getattr(store, "latest_event_seq", None)
-    if read_after is None or latest is None:
-        raise CliError("this emulator does not record events yet, so listen --local has nothing to follow")
-    return LocalStream(read_after, latest, start_after)
+    return LocalStream(lambda seq, limit: events.events_after(store, seq, limit), lambda: events.latest_cursor(store),
+                       start_after)
 
 
 def _run(**kwargs: Any) -> int:
