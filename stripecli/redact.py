@@ -46,12 +46,14 @@ def redact(text: str, *keys: str | None) -> str:
 CLIP_WORD = 120    # a run of text without spaces longer than this is an echoed value, not prose
 CLIP_KEEP = 60
 CLIP_LINE = 2000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _LONG_WORD = re.compile(r"\S{%d,}" % (CLIP_WORD + 1))
 
 
 def clip(line: str) -> str:
     """An error line fit for a terminal: a value echoed back whole (a 100 KB id, a 5,000-level
     key) shows its first characters and its length; the line itself stops at 2,000 characters."""
+    line = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], line)  # one line stays one line
     line = _LONG_WORD.sub(lambda m: "%s... (%d characters)" % (m.group(0)[:CLIP_KEEP], len(m.group(0))), line)
     if len(line) > CLIP_LINE:
         line = line[:CLIP_LINE] + "... (%d characters)" % len(line)

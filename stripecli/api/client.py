@@ -10,6 +10,7 @@ in [0.5, 1.0], never below 0.5 s. A POST keeps one Idempotency-Key across all of
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator
@@ -39,6 +40,7 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 MAX_URL_LENGTH = 65536  # httpx's limit; servers' are lower still
+_HEADER_VALUE = re.compile(r"[\x20-\x7e]*")  # printable ASCII: what every HTTP stack sends as is
 
 Cursor = tuple[str, str]
 
@@ -171,6 +173,10 @@ class StripeClient:
             for existing in [k for k in headers if k.lower() == name.lower()]:
                 del headers[existing]
             headers[name] = value
+        for name, value in headers.items():
+            if not _HEADER_VALUE.fullmatch(value):
+                shown = "the API key" if name == "Authorization" else "the %s header %r" % (name, value)
+                raise UsageError("%s has characters an HTTP header cannot carry: use printable ASCII" % shown)
         return PreparedRequest(method=method, url=url, headers=headers, body=body)
 
     # -- sending ---------------------------------------------------------------------------

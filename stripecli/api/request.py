@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-__all__ = ["ApiRequest", "PreparedRequest", "BASE_URLS", "METHODS", "base_url", "path_segment", "fill_path",
-           "check_path", "PathError"]
+__all__ = ["ApiRequest", "PreparedRequest", "BASE_URLS", "METHODS", "base_url", "check_base", "path_segment",
+           "fill_path", "check_path", "PathError"]
 
 METHODS = ("GET", "POST", "DELETE")
 
@@ -23,11 +23,30 @@ BASE_URLS: dict[str, str] = {
 def base_url(base: str, override: str | None = None) -> str:
     """The scheme and host for ``base``; an overridden API base serves every base."""
     if override:
-        return override.rstrip("/")
+        return check_base(override).rstrip("/")
     try:
         return BASE_URLS[base]
     except KeyError:
         raise ValueError("unknown base %r (expected one of %s)" % (base, ", ".join(BASE_URLS))) from None
+
+
+def check_base(url: str) -> str:
+    """An API base URL: ``http`` or ``https``, a host, a port in range, printable ASCII; else
+    ``ValueError`` saying what is accepted."""
+    from urllib.parse import urlsplit
+
+    example = "use http(s)://host[:port], for example http://127.0.0.1:12111"
+    if not url.isascii() or not url.isprintable() or " " in url:
+        raise ValueError("the API base %r is not a URL: %s" % (url, example))
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError("the API base %r is not a URL (%s): %s" % (url, exc, example)) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError("the API base %r is not a URL the API can be reached at: %s" % (url, example))
+    del port
+    return url
 
 
 class PathError(ValueError):

@@ -105,6 +105,15 @@ GLOBAL_BAD = [
     ["--timeout", "1e3"], ["--max-retries", "-1"], ["--max-retries", "11"], ["--max-retries", "٣"],
     ["--max-retries", "1_0"], ["--max-retries", "1.5"], ["--max-retries", "99999999999999999999999"],
 ]
+# addresses and headers: an API base that is not one, header values HTTP cannot carry
+TRANSPORT_BAD = [
+    ["--api-base", "http://[::1"], ["--api-base", "ftp://127.0.0.1"], ["--api-base", "http://127.0.0.1:99999"],
+    ["--api-base", "http://127.0.0.1:abc"], ["--api-base", "\n"], ["--api-base", "http://"], ["--api-base", "127.0.0.1:1"],
+    ["--stripe-version", "é"], ["--stripe-account", "acct_é"], ["--stripe-account", "acct_1\r\nX-Evil: 1"],
+    ["--stripe-version", "2024-01-01\n"], ["--api-key", "sk_test_é123456789"], ["-d", "\n"],
+]
+TRANSPORT_COMMANDS = [["customers", "list"], ["customers", "create", "--idempotency-key", "ok"], ["test-clocks", "show", "clock_1"]]
+POST_HEADER_BAD = [["customers", "create", "--idempotency-key", v] for v in ("é", "a\nb", "a\x00b")]
 PAGING_BAD = [["--max-items", v] for v in ("0", "-1", "٣", "1_000", "", "1e3", "99999999999999999999999")]
 GLOBAL_COMMANDS = [["customers", "list"], ["customers", "get", "cus_1"], ["request", "GET", "/v1/balance"]]
 
@@ -207,7 +216,9 @@ def corpus() -> list[list[str]]:
     lines += [cmd + ["--data-json", body] for cmd in JSON_COMMANDS for body in BAD_JSON]
     lines += [cmd + bad for cmd in GLOBAL_COMMANDS for bad in GLOBAL_BAD]
     lines += [cmd + bad for cmd in GLOBAL_COMMANDS if cmd[-1] in ("list", "/v1/balance") for bad in PAGING_BAD]
-    lines += CLOCK_BAD + SHAPE_BAD + REQUEST_BAD + UNKNOWN
+    lines += [cmd + bad for cmd in TRANSPORT_COMMANDS for bad in TRANSPORT_BAD
+              if not (cmd[1] == "show" and bad[0] == "-d")]
+    lines += POST_HEADER_BAD + CLOCK_BAD + SHAPE_BAD + REQUEST_BAD + UNKNOWN
     unique: dict[tuple[str, ...], list[str]] = {}
     for argv in lines:
         unique.setdefault(tuple(argv), argv)

@@ -44,7 +44,8 @@ def test_a_malformed_command_line_is_refused_before_anything_is_sent(cli, server
     assert server.requests == [], [(r.method, r.path) for r in server.requests]
     assert result.exit_code == 2, result.stderr[:500]
     assert result.stdout == ""
-    lines = result.stderr.splitlines()
+    # --api-key always warns first that the key is visible to other users; the error is the rest
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("warning: --api-key is visible")]
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr[:500]
     assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
     assert len(lines[0]) <= 2100  # a huge value is clipped, not echoed whole
