@@ -14,6 +14,7 @@ AUTH = 3
 NOT_FOUND = 4
 RATE_LIMITED = 5
 NETWORK = 6
+PARTIAL = 7
 WAIT_TIMEOUT = 8
 INTERRUPTED = 130
 
@@ -25,6 +26,7 @@ EXIT_CODES: dict[int, str] = {
     NOT_FOUND: "not found (404)",
     RATE_LIMITED: "rate limited (429) after retries",
     NETWORK: "network failure (connection error or timeout) after retries",
+    PARTIAL: "some lines of a bulk run (--from) failed or were skipped; the others succeeded",
     WAIT_TIMEOUT: "timed out waiting (e.g. test-clocks advance --wait)",
     INTERRUPTED: "interrupted (Ctrl-C)",
 }

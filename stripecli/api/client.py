@@ -54,6 +54,9 @@ class ClientConfig:
     read (and write and pool) timeout, with the connect timeout at most 10 s. ``log`` receives
     one line per request, response and retry (already redacted). ``transport`` is an
     ``httpx.BaseTransport`` (the in-process emulator, tests). ``sleep`` is called between retries.
+    ``pacer`` paces attempts across clients that share it (a bulk run's rate limiter): its
+    ``wait()`` is called before every attempt, retries included, and its ``observe(status,
+    headers)`` after every response (``status`` ``None`` and empty headers for a transport error).
     """
 
     api_key: str | None = field(repr=False)
@@ -67,6 +70,7 @@ class ClientConfig:
     transport: Any = None
     sleep: Callable[[float], None] = time.sleep
     user_agent_version: str = ""
+    pacer: Any = None
 
 
 class StripeClient:
@@ -202,7 +206,10 @@ class StripeClient:
         http = self._client()
         attempts = max(0, int(self.config.max_retries)) + 1
         content = prepared.body.encode("utf-8") if prepared.body is not None else None
+        pacer = self.config.pacer
         for attempt in range(1, attempts + 1):
+            if pacer is not None:
+                pacer.wait()
             self._log("> %s %s" % (prepared.method, prepared.url))
             started = time.monotonic()
             try:
@@ -211,6 +218,8 @@ class StripeClient:
                 raise UsageError("cannot send to %s: %s" % (prepared.url, exc)) from None
             except httpx.TransportError as exc:
                 reason = _describe_transport_error(exc)
+                if pacer is not None:
+                    pacer.observe(None, {})
                 self._log("< %s (%.2fs)" % (reason, time.monotonic() - started))
                 if attempt < attempts:
                     self._retry(self._backoff(attempt), attempt + 1, attempts, reason)
@@ -228,6 +237,8 @@ class StripeClient:
             request_id = response.headers.get("request-id")
             self.last_request_id = request_id
             self._log("< %d %s (%.2fs)" % (status, request_id or "-", time.monotonic() - started))
+            if pacer is not None:
+                pacer.observe(status, response.headers)
             if 200 <= status < 300:
                 return response.content if raw else _decode(response, prepared.url, request_id)
             if attempt < attempts and _should_retry(status, response.headers):
