@@ -145,21 +145,37 @@ def short_help(op: Operation) -> str:
 
 def build_command(name: str, op: Operation) -> click.Command:
     specs = flag_specs(op.get("params", []))
+    bulk = op["method"] in ("POST", "DELETE")  # creates, updates, deletes, actions take --from
     path_args = [
-        _PathArgument(f"path_{i}", pp["metavar"], f"The {pp['name']} in {op['path']}.")
+        _PathArgument(f"path_{i}", pp["metavar"], f"The {pp['name']} in {op['path']}.", required=not bulk)
         for i, pp in enumerate(op.get("path_params", []))
     ]
     paging = op.get("returns") in ("list", "search")
     params: list[click.Parameter] = list(path_args)
     params += param_options(specs)
     params += global_options(paging=paging, post=op["method"] == "POST")
+    if bulk:
+        from stripecli.bulk.options import bulk_options
+
+        params += bulk_options()
 
     def callback(**kwargs: Any) -> int:
         from stripecli.runner import run_operation
 
+        bulk_values = None
+        if bulk:
+            from stripecli.bulk.options import pop_bulk
+
+            bulk_values = pop_bulk(kwargs)
         opts = GlobalOptions.pop_from(kwargs)
         path_values = [kwargs.pop(f"path_{i}") for i in range(len(path_args))]
         values = [kwargs.pop(f"p_{i}") for i in range(len(specs))]
+        if bulk_values is not None:
+            from stripecli.bulk.options import run_from_flags
+
+            handled = run_from_flags(op, bulk_values, path_args, path_values, specs, values, opts)
+            if handled is not None:
+                return handled
         return run_operation(op, path_values, specs, values, opts)
 
     return ModelCommand(
@@ -175,8 +191,8 @@ def build_command(name: str, op: Operation) -> click.Command:
 class _PathArgument(click.Argument):
     """A positional path parameter that shows up in help with its description."""
 
-    def __init__(self, name: str, metavar: str, help_text: str):
-        super().__init__([name], metavar=metavar, required=True)
+    def __init__(self, name: str, metavar: str, help_text: str, required: bool = True):
+        super().__init__([name], metavar=metavar, required=required)
         self.help = help_text
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str]:
