@@ -268,6 +268,13 @@ def test_a_subscription_charges_its_first_invoice_and_a_declining_renewal_goes_p
     assert renewal["next_payment_attempt"] == renewal["created"] + 3 * DAY
     charges = ok(api.get("/v1/charges", params={"customer": customer["id"]}))["data"]
     assert [(c["status"], c["failure_code"]) for c in charges] == [("failed", "card_declined"), ("succeeded", None)]
+    failed_events = ok(api.get("/v1/events", params={"type": "invoice.payment_failed"}))["data"]
+    assert [e["data"]["object"]["id"] for e in failed_events] == [renewal["id"]]
+    assert failed_events[0]["data"]["object"]["status"] == "open"
+    assert renewal["created"] <= failed_events[0]["created"] <= T0 + 31 * DAY  # on the clock's time
+    past_due = [e for e in ok(api.get("/v1/events", params={"type": "customer.subscription.updated"}))["data"]
+                if e["data"]["object"]["status"] == "past_due"]
+    assert [e["data"]["object"]["id"] for e in past_due] == [sub["id"]]
     # paying it by hand with a good card settles it and the subscription is active again
     err = bad(api.post("/v1/invoices/%s/pay" % renewal["id"]), 402)
     assert err["decline_code"] == "generic_decline"

@@ -137,6 +137,7 @@ def _aftermath(ctx: Context, charge: dict[str, Any], card: cards.TestCard, at: i
         review = ctx.create("review", {"charge": charge["id"], "payment_intent": charge.get("payment_intent"),
                                        "open": True, "opened_reason": "rule", "reason": "rule"}, created=at)
         charge["review"] = review["id"]
+        ctx.emit("review.opened", review)
     if card.get("early_fraud_warning"):
         ctx.create("radar.early_fraud_warning", {"actionable": True, "charge": charge["id"],
                                                  "fraud_type": card.get("early_fraud_warning"),
@@ -169,6 +170,8 @@ def open_dispute(ctx: Context, charge: dict[str, Any], reason: str, at: int, *, 
                           reporting_category="dispute", clock=charge.get("_clock"))
         dispute["balance_transactions"] = [txn]
     ctx.insert(dispute, parent=charge["id"])
+    if not inquiry:
+        ctx.emit("charge.dispute.funds_withdrawn", dispute)
     charge["disputed"] = True
     return dispute
 
