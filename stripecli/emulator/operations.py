@@ -136,6 +136,9 @@ def retrieve(ctx: Context) -> dict[str, Any]:
     listed = behaviours.catalogue(ctx, ctx.route.object)
     if listed is not None:
         return _from_catalogue(ctx, listed)
+    gone = ctx.find(TOMBSTONE + ":" + _target_id(ctx), (TOMBSTONE,))
+    if gone is not None and gone.get("_object") in ctx.route.types:
+        return {"id": _target_id(ctx), "object": gone["_object"], "deleted": True}
     obj = ctx.load(_target_id(ctx), ctx.route.types, display=schema.display_name(ctx.route.object))
     _check_nested(ctx, obj)
     return obj
@@ -180,7 +183,15 @@ def delete(ctx: Context) -> dict[str, Any]:
     _check_nested(ctx, obj)
     behaviours.before_delete(ctx, obj)
     ctx.delete_tree([obj["id"]])
-    return {"id": obj["id"], "object": obj["object"], "deleted": True}
+    deleted = {"id": obj["id"], "object": obj["object"], "deleted": True}
+    if obj["object"] in behaviours.registry.KEPT_WHEN_DELETED:
+        ctx.insert(dict(deleted, id=TOMBSTONE + ":" + obj["id"], object=TOMBSTONE, created=obj.get("created") or 0,
+                        _object=obj["object"]))
+    return deleted
+
+
+# the stored type of what remains of a deleted object that stays retrievable
+TOMBSTONE = "deleted_object"
 
 
 def delete_object(ctx: Context) -> dict[str, Any]:

@@ -55,3 +55,16 @@ def test_capabilities_requested_at_creation_exist_and_update(api):
     assert ok(api.get("/v1/accounts/%s/capabilities/transfers" % account["id"]))["requested"] is False
     missing = bad(api.get("/v1/accounts/%s/capabilities/nope" % account["id"]), 404)
     assert missing["code"] == "resource_missing"
+
+
+def test_a_deleted_customer_is_retrievable_with_deleted_true_and_nothing_else_sees_it(api):
+    customer = ok(api.post("/v1/customers", data={"email": "gone@example.com"}))
+    assert ok(api.delete("/v1/customers/" + customer["id"])) == {"id": customer["id"], "object": "customer",
+                                                                  "deleted": True}
+    assert ok(api.get("/v1/customers/" + customer["id"])) == {"id": customer["id"], "object": "customer",
+                                                               "deleted": True}
+    assert ok(api.get("/v1/customers"))["data"] == []
+    assert bad(api.delete("/v1/customers/" + customer["id"]), 404)["code"] == "resource_missing"
+    assert bad(api.post("/v1/customers/" + customer["id"], data={"name": "x"}), 404)["code"] == "resource_missing"
+    assert bad(api.post("/v1/invoices", data={"customer": customer["id"]}), 404)["param"] == "customer"
+    assert bad(api.get("/v1/products/" + customer["id"]), 404)["code"] == "resource_missing"

@@ -80,13 +80,13 @@ def test_nested_hashes_merge_on_update(api):
 
 
 def test_delete_answers_deleted_and_the_object_is_gone(api):
-    customer = ok(api.post("/v1/customers", data={}))
-    assert ok(api.delete("/v1/customers/" + customer["id"])) == {"id": customer["id"], "object": "customer",
-                                                                 "deleted": True}
-    gone = api.get("/v1/customers/" + customer["id"])
+    coupon = ok(api.post("/v1/coupons", data={"percent_off": 10, "duration": "once"}))
+    assert ok(api.delete("/v1/coupons/" + coupon["id"])) == {"id": coupon["id"], "object": "coupon", "deleted": True}
+    gone = api.get("/v1/coupons/" + coupon["id"])
     assert gone.status_code == 404
-    assert gone.json()["error"]["message"] == "No such customer: '%s'" % customer["id"]
-    assert [c["id"] for c in ok(api.get("/v1/customers"))["data"]] == []
+    assert gone.json()["error"]["message"] == "No such coupon: '%s'" % coupon["id"]
+    assert [c["id"] for c in ok(api.get("/v1/coupons"))["data"]] == []
+    # a customer stays retrievable once deleted, as on Stripe (test_emulator_catalogues.py)
 
 
 def test_lists_are_newest_first_and_page_with_cursors(api):

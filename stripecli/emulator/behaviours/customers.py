@@ -19,6 +19,8 @@ registry.initial_values({
                  "next_invoice_sequence": 1},
 })
 
+registry.kept_when_deleted("customer")
+
 registry.secrets({
     # the prefix of the customer's invoice numbers (PREFIX-0001)
     "customer": ("invoice_prefix", lambda obj: schema.random_token(8).upper()),

@@ -71,6 +71,8 @@ _singletons: dict[str, Hook] = {}
 _includable: dict[tuple[str, str], Hook] = {}
 _stand_ins: dict[str, Hook] = {}
 _catalogues: dict[str, Hook] = {}
+# types whose deleted objects stay retrievable as {id, object, deleted: true} (a customer)
+KEPT_WHEN_DELETED: set[str] = set()
 _seq = [0]
 
 INITIAL: dict[str, dict[str, Any]] = {}
@@ -181,6 +183,13 @@ def stand_in(*object_types: str) -> Callable[[Hook], Hook]:
 
 def stand_in_for(object_type: str) -> Hook | None:
     return _stand_ins.get(object_type)
+
+
+def kept_when_deleted(*object_types: str) -> None:
+    """A deleted object of these types is still answered by a retrieve: ``200`` with
+    ``{id, object, deleted: true}``, as Stripe does for customers; lists and references no
+    longer see it."""
+    KEPT_WHEN_DELETED.update(object_types)
 
 
 def catalogue(*object_types: str) -> Callable[[Hook], Hook]:
