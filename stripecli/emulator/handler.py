@@ -153,6 +153,8 @@ class Emulator:
             status, payload, extra = 500, err.body(request_id), [("Stripe-Should-Retry", "false")]
         out.extend(extra)
         if isinstance(payload, bytes):
+            if payload.startswith(b"%PDF-"):  # a file, not stored JSON (a quote's PDF)
+                out = [(k, "application/pdf" if k == "Content-Type" else v) for k, v in out]
             return status, out, payload
         return status, out, _encode(payload, pretty)
 

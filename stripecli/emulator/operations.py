@@ -22,6 +22,8 @@ def run(ctx: Context) -> dict[str, Any]:
 
         result = events.list_events(ctx) if kind == "list" else events.retrieve_event(ctx, _target_id(ctx))
         return expand(ctx, result, ctx.params.get("expand") or [], is_list=kind == "list")
+    if ctx.route.op.get("returns") == "binary":  # a file (a quote's PDF): the bytes, as they are
+        return _binary(ctx)
     handler = _KINDS[kind]
     result = handler(ctx)
     if kind not in ("list", "search"):
@@ -30,6 +32,15 @@ def run(ctx: Context) -> dict[str, Any]:
 
 
 # -- ids in the path --------------------------------------------------------------------------
+
+
+def _binary(ctx: Context) -> bytes:
+    obj = ctx.load(_target_id(ctx), ctx.route.types or [ctx.route.resource_object],
+                   display=schema.display_name(ctx.route.resource_object))
+    result = behaviours.action(ctx, obj, ctx.params)
+    if not isinstance(result, bytes):
+        raise no_such("file", "%s %s" % (ctx.route.verb, obj["id"]))
+    return result
 
 
 def _target_id(ctx: Context) -> str:

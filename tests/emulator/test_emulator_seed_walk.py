@@ -28,7 +28,6 @@ T0 = 1_700_000_000
 
 # (method, path) -> why it does not answer as Stripe would yet
 GAPS: dict[tuple[str, str], str] = {
-    ("GET", "/v1/quotes/{quote}/pdf"): "the quote PDF is not rendered",
     ("GET", "/v1/quotes/{quote}/preview_invoices/{preview_invoice}/lines"): "quote preview invoices are not computed",
     ("DELETE", "/v1/subscriptions/{subscription_exposed_id}/discount"): "a coupon on a subscription makes no discount",
     ("GET", "/v1/capital/financing_offers/{financing_offer}"): "Stripe makes financing offers; none exist",

@@ -11,7 +11,9 @@ Families, imported (and so registered) in this order:
 - ``customers``: customers and tax ids;
 - ``catalog``: products, prices, plans, coupons, promotion codes, tax and shipping rates;
 - ``subscriptions``: subscriptions, items, schedules; renewals on clock advances;
-- ``invoices``: invoices, invoice items, credit notes, quotes;
+- ``invoices``: invoices, invoice items, credit notes, quotes' statuses;
+- ``quotes``: quotes' line items and computed amounts, acceptance (a subscription or an invoice),
+  the PDF;
 - ``credits``: billing credit grants, their balance transactions and summary, meters, alerts;
 - ``methods``: payment methods, tokens and card sources, from Stripe's test aliases and numbers;
 - ``charges``: charges (the one path every payment takes), disputes, reviews, fraud warnings,
@@ -41,7 +43,7 @@ from stripecli.emulator.behaviours import registry
 from stripecli.emulator.behaviours.common import initial, require_state, set_path
 from stripecli.emulator.context import Context
 
-FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "invoices", "credits", "methods", "charges",
+FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "invoices", "quotes", "credits", "methods", "charges",
             "payments", "refunds", "balance", "connect", "catalogues", "issuing", "treasury", "platform")
 
 for _name in FAMILIES:

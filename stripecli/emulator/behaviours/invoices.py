@@ -1,4 +1,5 @@
-"""Invoices, invoice items, credit notes and quotes.
+"""Invoices, invoice items, credit notes, and quotes' statuses (their items, amounts, acceptance
+and PDF are the ``quotes`` family's).
 
 - Totals from lines (from invoice items with ``invoice=``, or ``pending_invoice_items_behavior=
   include``); numbers ``PREFIX-0001`` from the customer; ``finalize`` (draft to open, or paid at 0),
@@ -31,8 +32,6 @@ registry.initial_values({
 })
 
 registry.status_actions({
-    ("quote", "finalize"): ({"status": "open"}, ("draft",), ("status_transitions.finalized_at",)),
-    ("quote", "accept"): ({"status": "accepted"}, ("open",), ("status_transitions.accepted_at",)),
     ("quote", "cancel"): ({"status": "canceled"}, ("draft", "open"), ("status_transitions.canceled_at",)),
     ("quote", "mark-draft"): ({"status": "draft"}, ("open", "stale"), ()),
     ("quote", "mark-stale"): ({"status": "stale"}, ("open",), ()),
