@@ -184,7 +184,8 @@ def test_invoice_actions_set_stripes_statuses(api):
 
 def test_quote_and_payment_intent_actions(api):
     customer = ok(api.post("/v1/customers", data={}))
-    quote = ok(api.post("/v1/quotes", data={"customer": customer["id"]}))
+    price = ok(api.post("/v1/prices", data={"currency": "usd", "unit_amount": 900, "product_data[name]": "Kit"}))
+    quote = ok(api.post("/v1/quotes", data={"customer": customer["id"], "line_items[0][price]": price["id"]}))
     assert quote["status"] == "draft"
     assert ok(api.post("/v1/quotes/%s/finalize" % quote["id"]))["status"] == "open"
     assert ok(api.post("/v1/quotes/%s/accept" % quote["id"]))["status"] == "accepted"
