@@ -5,8 +5,11 @@ The wheels are pinned to exact versions (``PINNED`` below) and read with ``ast``
 them is imported or executed. The output is deterministic JSON under ``stripecli/model/data/``:
 
 - ``index.json``: API version, groups and their resources (names, aliases, flags, summaries);
-- ``<group>.json``: every operation of the group's resources with its typed parameters;
-- ``objects.json``: the fields of every object type the operations return.
+- ``<group>/<resource>.json``: every operation of one resource with its typed parameters, so a
+  command reads the one resource it runs (``customers`` does not parse all of ``core``);
+- ``objects/<type>.json``: the fields of one object type the operations return;
+- ``routes.json``: each operation's method, path and what it returns, enough for the emulator to
+  route a request and then read only the resource it touches.
 
 Names (groups, short resource names, verb names) and the resources no SDK build carries come
 from the hand-written overlay in ``stripecli/model/overlay/``.
@@ -740,10 +743,25 @@ def write(model: dict, out: Path) -> list[Path]:
         path.write_text(text + "\n", encoding="utf-8")
         written.append(path)
     dump(out / "index.json", index, compact=False)
-    for group, res in by_group.items():
-        dump(out / f"{kebab(group)}.json", {"_generated": header, "group": group, "resources": res}, compact=True)
-    dump(out / "objects.json", {"_generated": header, "objects": dict(sorted(model["schemas"].items()))}, compact=True)
+    routes = []
+    for group in groups:
+        (out / kebab(group)).mkdir(exist_ok=True)
+        for rname, res in by_group[group].items():
+            dump(out / kebab(group) / f"{rname}.json",
+                 {"_generated": header, "group": group, "resource": rname, **res}, compact=True)
+            for verb, op in res["operations"].items():
+                routes.append([group, rname, verb, op["method"], op["path"], op.get("returns"), op.get("object"),
+                               op.get("objects"), res.get("object"), bool(op.get("path_params"))])
+    (out / "objects").mkdir(exist_ok=True)
+    for name, schema in sorted(model["schemas"].items()):
+        dump(out / "objects" / f"{name}.json", {"_generated": header, "object": name, **schema}, compact=True)
+    dump(out / "routes.json", {"_generated": header, "columns": list(ROUTE_COLUMNS), "routes": routes}, compact=True)
     return written
+
+
+# One row of routes.json (see stripecli/emulator/routes.py).
+ROUTE_COLUMNS = ("group", "resource", "verb", "method", "path", "returns", "object", "objects", "resource_object",
+                 "has_path_params")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -761,8 +779,10 @@ def main(argv: list[str] | None = None) -> int:
             wheels = download_wheels(Path(tmp))
             model = build(wheels)
     if args.out.exists():
-        for old in args.out.glob("*.json"):
+        for old in args.out.rglob("*.json"):
             old.unlink()
+        for folder in sorted((p for p in args.out.rglob("*") if p.is_dir()), reverse=True):
+            folder.rmdir()
     written = write(model, args.out)
     n_ops = sum(len(r["operations"]) for r in model["resources"].values())
     print(f"wrote {len(written)} files, {len(model['resources'])} resources, {n_ops} operations to {args.out}")

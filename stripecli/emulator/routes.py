@@ -41,7 +41,8 @@ class Route:
     group: str
     resource: str
     verb: str
-    op: Operation
+    method: str
+    path: str
     kind: str
     object: str                       # what the operation returns
     resource_object: str              # what the resource is about (the target of an action)
@@ -49,12 +50,9 @@ class Route:
     types: frozenset[str] = field(default_factory=frozenset)  # acceptable types of the target
 
     @property
-    def method(self) -> str:
-        return self.op["method"]
-
-    @property
-    def path(self) -> str:
-        return self.op["path"]
+    def op(self) -> Operation:
+        """The whole operation (params and all), read from its resource's file on first use."""
+        return model.resource(self.group, self.resource)["operations"][self.verb]
 
 
 class _Node:
@@ -66,12 +64,13 @@ class _Node:
         self.routes: dict[str, Route] = {}
 
 
-def _kind(verb: str, op: Operation, singleton_paths: set[str]) -> str:
+def _kind(verb: str, op: dict[str, Any], singleton_paths: set[str]) -> str:
+    """The route kind of one operation, from its record in ``model.routes()``."""
     returns = op.get("returns")
     method = op["method"]
     segments = op["path"].strip("/").split("/")
     ends_in_id = segments[-1].startswith("{")
-    has_params = bool(op.get("path_params"))
+    has_params = bool(op.get("has_path_params"))
     if returns == "list":
         return "list"
     if returns == "search":
@@ -101,16 +100,13 @@ def _kind(verb: str, op: Operation, singleton_paths: set[str]) -> str:
 
 @lru_cache(maxsize=None)
 def table() -> dict[str, _Node]:
-    """Method -> the root of a segment tree."""
-    ops = list(model.iter_operations())
-    singleton_paths = {op["path"] for _, _, _, op in ops if op["method"] == "GET" and not op.get("path_params")
+    """Method -> the root of a segment tree, built from ``model.routes()`` alone (no operation's
+    params are read until a request reaches it)."""
+    ops = model.routes()
+    singleton_paths = {op["path"] for op in ops if op["method"] == "GET" and not op["has_path_params"]
                        and op.get("returns") == "object"}
-    resource_objects = {}
-    for g in model.groups():
-        for r, res in model.group(g).items():
-            resource_objects[(g, r)] = res.get("object")
     roots: dict[str, _Node] = {}
-    for g, r, verb, op in ops:
+    for op in ops:
         segments = op["path"].strip("/").split("/")
         node = roots.setdefault(op["method"], _Node())
         names = []
@@ -123,9 +119,10 @@ def table() -> dict[str, _Node]:
             else:
                 node = node.literal.setdefault(seg, _Node())
         obj = op.get("object") or ""
-        res_obj = resource_objects.get((g, r)) or obj
+        res_obj = op.get("resource_object") or obj
         types = set(op.get("objects") or [obj]) | {obj, res_obj}
-        node.routes[op["method"]] = Route(g, r, verb, op, _kind(verb, op, singleton_paths), obj, res_obj, names,
+        node.routes[op["method"]] = Route(op["group"], op["resource"], op["verb"], op["method"], op["path"],
+                                          _kind(op["verb"], op, singleton_paths), obj, res_obj, names,
                                           frozenset(t for t in types if t))
     return roots
 

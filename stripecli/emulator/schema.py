@@ -1,6 +1,6 @@
 """What the emulator knows about object types: id prefixes and the default value of every field.
 
-Defaults come from the model's object schemas (``stripecli/model/data/objects.json``): a nullable
+Defaults come from the model's object schemas (``stripecli/model/data/objects/<type>.json``): a nullable
 field is ``null``, a map (``metadata``) is ``{}``, an array ``[]``, a boolean ``false``, a nested
 object that is not nullable gets its own children's defaults, any other scalar is ``null``. Each
 type's defaults are built once per process and copied (as JSON text) per object.
@@ -86,7 +86,7 @@ def _default(field: dict[str, Any]) -> Any:
 
 @lru_cache(maxsize=None)
 def _template(object_type: str) -> str:
-    schema = model.objects().get(object_type) or {"fields": []}
+    schema = model.object_schema(object_type) or {"fields": []}
     out: dict[str, Any] = {}
     for field in schema["fields"]:
         name = field["name"]
@@ -104,7 +104,7 @@ def defaults(object_type: str) -> dict[str, Any]:
 @lru_cache(maxsize=None)
 def fields(object_type: str) -> dict[str, dict[str, Any]]:
     """The type's top-level fields by name (empty for a type the model does not describe)."""
-    schema = model.objects().get(object_type) or {"fields": []}
+    schema = model.object_schema(object_type) or {"fields": []}
     return {f["name"]: f for f in schema["fields"]}
 
 
@@ -124,7 +124,7 @@ def expandable_targets(object_type: str, name: str) -> list[str] | None:
 
 
 def known_type(object_type: str) -> bool:
-    return object_type in model.objects()
+    return model.object_schema(object_type) is not None
 
 
 def display_name(object_type: str) -> str:
@@ -135,4 +135,4 @@ def display_name(object_type: str) -> str:
 @lru_cache(maxsize=None)
 def types_with_field(name: str) -> tuple[str, ...]:
     """Every object type whose schema has a top-level field ``name`` (``test_clock``)."""
-    return tuple(sorted(t for t in model.objects() if name in fields(t)))
+    return tuple(t for t in model.object_types() if name in fields(t))

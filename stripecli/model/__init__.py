@@ -1,8 +1,16 @@
 """The API model: generated JSON under ``data/`` (see tools/gen_model.py) and a small loader.
 
-Only the files a command needs are read: ``index.json`` for the group and resource names, one
-``<group>.json`` for the invoked group's operations, ``objects.json`` for object schemas (the
-emulator). Each is parsed once per process.
+Only the files a command needs are read, each parsed once per process:
+
+- ``index.json``: group and resource names (every command that reaches the model);
+- ``<group>/<resource>.json``: the operations of one resource (``resource``), so a ``customers``
+  command reads the customers file and not the whole ``core`` group;
+- ``objects/<type>.json``: one object type's fields (``object_schema``, the emulator);
+- ``routes.json``: every operation's method, path and return shape (``routes``), from which the
+  emulator routes a request before reading the one resource it touches.
+
+``group`` and ``objects`` still give a whole group or every object type, for the tools and the
+tests that walk the model.
 """
 
 from __future__ import annotations
@@ -15,8 +23,8 @@ from typing import Any
 DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 
 
-def _read(name: str) -> Any:
-    with open(os.path.join(DATA_DIR, name), "rb") as fh:
+def _read(*parts: str) -> Any:
+    with open(os.path.join(DATA_DIR, *parts), "rb") as fh:
         return json.loads(fh.read())
 
 
@@ -34,14 +42,47 @@ def groups() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=None)
+def resource(group_name: str, name: str) -> dict[str, Any]:
+    """One resource of a group: ``{"object": ..., "operations": {verb: operation}}``."""
+    return _read(group_name, name + ".json")
+
+
+@lru_cache(maxsize=None)
 def group(name: str) -> dict[str, Any]:
-    """The operations of one group, keyed by resource then verb."""
-    return _read(f"{name}.json")["resources"]
+    """The operations of one group, keyed by resource then verb (reads every resource's file)."""
+    return {r: resource(name, r) for r in groups()[name]["resources"]}
+
+
+@lru_cache(maxsize=None)
+def object_schema(object_type: str) -> dict[str, Any] | None:
+    """The fields of one object type, or None for a type the model does not describe."""
+    if not object_type or os.sep in object_type or "/" in object_type or object_type.startswith("."):
+        return None
+    try:
+        return _read("objects", object_type + ".json")
+    except FileNotFoundError:
+        return None
+
+
+@lru_cache(maxsize=None)
+def object_types() -> tuple[str, ...]:
+    """Every object type the model describes."""
+    return tuple(sorted(name[:-5] for name in os.listdir(os.path.join(DATA_DIR, "objects")) if name.endswith(".json")))
 
 
 @lru_cache(maxsize=None)
 def objects() -> dict[str, Any]:
-    return _read("objects.json")["objects"]
+    """Every object type's schema (reads every file under ``objects/``)."""
+    return {t: object_schema(t) for t in object_types()}
+
+
+@lru_cache(maxsize=None)
+def routes() -> list[dict[str, Any]]:
+    """One record per operation, in model order: group, resource, verb, method, path, returns,
+    object, objects, resource_object, has_path_params."""
+    data = _read("routes.json")
+    columns = data["columns"]
+    return [dict(zip(columns, row)) for row in data["routes"]]
 
 
 def resolve_resource(group_name: str, name: str) -> str | None:

@@ -48,7 +48,7 @@ class ResourceGroup(TyperGroup):
                          no_args_is_help=True, context_settings=CTX, **attrs)
 
     def _operations(self) -> dict[str, Operation]:
-        return model.group(self.model_group)[self.resource]["operations"]
+        return model.resource(self.model_group, self.resource)["operations"]
 
     def _names(self) -> dict[str, str]:
         """Each verb's name -> its key in the model: the short name when the model's verb repeats

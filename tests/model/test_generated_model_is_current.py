@@ -26,8 +26,8 @@ def test_regenerating_the_model_changes_nothing(tmp_path):
         pytest.skip(f"the pinned stripe wheels {gen_model.PINNED} cannot be downloaded here: {exc}")
     out = tmp_path / "data"
     gen_model.write(gen_model.build(wheels), out)
-    committed = sorted(p.name for p in DATA.glob("*.json"))
-    fresh = sorted(p.name for p in out.glob("*.json"))
+    committed = sorted(str(p.relative_to(DATA)) for p in DATA.rglob("*.json"))
+    fresh = sorted(str(p.relative_to(out)) for p in out.rglob("*.json"))
     assert fresh == committed
     stale = [name for name in fresh if (out / name).read_bytes() != (DATA / name).read_bytes()]
     assert stale == [], f"stale generated files (run python tools/gen_model.py): {stale}"

@@ -86,9 +86,9 @@ import io, json, sys, contextlib
 import stripecli.model as m
 read = []
 orig = m._read
-def spy(name):
-    read.append(name)
-    return orig(name)
+def spy(*parts):
+    read.append("/".join(parts))
+    return orig(*parts)
 m._read = spy
 from stripecli.cli import main
 buf = io.StringIO()
@@ -102,7 +102,14 @@ print(json.dumps({"code": code, "read": read, "heavy": heavy}))
 def test_help_reads_only_the_invoked_group_and_imports_nothing_heavy():
     probe = _run_python(PROBE.replace("ARGV", repr(["billing", "credit-transactions", "list", "--help"])))
     assert probe["code"] == 0
-    assert probe["read"] == ["index.json", "billing.json"]
+    assert probe["read"] == ["index.json", "billing/credit-transactions.json"]
+    assert probe["heavy"] == []
+
+
+def test_a_core_leaf_reads_only_its_own_resource():
+    probe = _run_python(PROBE.replace("ARGV", repr(["customers", "list", "--help"])))
+    assert probe["code"] == 0
+    assert probe["read"] == ["index.json", "core/customers.json"]
     assert probe["heavy"] == []
 
 
