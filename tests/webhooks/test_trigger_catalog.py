@@ -20,13 +20,11 @@ OUTSIDE_MODEL = {("POST", "/v1/payment_pages/{id}/confirm")}
 
 def _model_operations() -> list[tuple[str, re.Pattern, dict]]:
     ops = []
-    for path in (ROOT / "stripecli" / "model" / "data").glob("*.json"):
-        if path.name in ("index.json", "objects.json"):
-            continue
-        for info in json.loads(path.read_text())["resources"].values():
-            for op in info["operations"].values():
-                rx = re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(op["path"])) + "$")
-                ops.append((op["method"], rx, op))
+    from stripecli import model
+
+    for _, _, _, op in model.iter_operations():
+        rx = re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(op["path"])) + "$")
+        ops.append((op["method"], rx, op))
     return ops
 
 
