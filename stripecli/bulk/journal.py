@@ -11,10 +11,11 @@ It is JSON lines, appended and flushed record by record (a record survives the p
 killed, even with SIGKILL; see below for power loss):
 
 - ``run``: first record: the run id, the command, the input, when it started;
-- ``attempt``: each invocation (1 for the first, 2 for the first resumption, ...), with the lines
-  already done, and the lines resumed: sent by an earlier attempt without an outcome on record
-  (their fate unknown: they are sent again with the same Idempotency-Key, so Stripe answers with
-  the first result instead of acting twice);
+- ``attempt``: each invocation (1 for the first, 2 for the first resumption, ...), with how many
+  lines an earlier attempt already did (``already_done``: not sent again) and ``in_flight``, the
+  lines an earlier attempt sent without an outcome on record (their fate unknown: they are sent
+  again with the same Idempotency-Key, so Stripe answers with the first result instead of acting
+  twice);
 - ``sent``: a line is about to be sent (its digest and Idempotency-Key);
 - ``done`` / ``failed`` / ``skipped``: its outcome (the object id, or the error);
 - ``end``: the attempt's counts, or ``interrupted``.

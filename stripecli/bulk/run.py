@@ -124,7 +124,7 @@ def _send(bulk, command, journal, planned, invalid, lines, creds, config, sessio
                          "could act on them twice\n")
 
     journal.begin(lines=len(lines), to_send=len(to_send), already_done=len(resumed), skipped=len(invalid),
-                  resumed=in_flight, concurrency=bulk.concurrency)
+                  in_flight=in_flight, concurrency=bulk.concurrency)
     for bad in invalid:
         journal.outcome(bad.line, "skipped", None, error={"message": bad.message})
 

@@ -139,7 +139,7 @@ def test_sigkill_at_a_random_point_then_a_rerun_gives_exactly_1000(tmp_path, emu
     attempts = [r for r in records if r["type"] == "attempt"]
     assert [a["attempt"] for a in attempts] == [1, 2]
     assert attempts[1]["already_done"] == len(done_first)
-    assert set(attempts[1]["resumed"]) == in_flight  # the lines whose fate the kill left unknown
+    assert set(attempts[1]["in_flight"]) == in_flight  # the lines whose fate the kill left unknown
     done_second = {r["line"] for r in records if r["type"] == "done" and r["attempt"] == 2}
     assert done_second == set(range(1, N + 1)) - done_first
     keys = {}
