@@ -182,6 +182,7 @@ class Emulator:
         idempotency_key = h.get("idempotency-key") if method == "POST" else None
         ctx = Context(self.store, route, values, params, advance_seconds=self.advance_seconds, request_id=request_id,
                       idempotency_key=idempotency_key)
+        ctx.stripe_account = h.get("stripe-account") or None  # Connect: whose balance (see ledger.py)
         behaviours.settle(ctx)
         if route.kind in operations.READ_KINDS:
             if route.kind in ("list", "search"):  # several queries: one snapshot

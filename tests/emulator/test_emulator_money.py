@@ -290,3 +290,56 @@ def test_a_subscription_whose_first_payment_declines_is_incomplete(api):
     assert sub["status"] == "incomplete"
     invoice = ok(api.get("/v1/invoices/" + sub["latest_invoice"]))
     assert (invoice["status"], invoice["attempt_count"]) == ("open", 1)
+
+
+# -- Connect: transfers, destination charges, application fees ---------------------------------
+
+
+def _connected_balance(api, account):
+    balance = ok(api.get("/v1/balance", headers={"Stripe-Account": account}))
+    return {row["currency"]: row["amount"] for row in balance["available"]}
+
+
+def test_transfers_move_available_balance_to_the_connected_account_and_reversals_bring_it_back(api):
+    account = ok(api.post("/v1/accounts", data={"type": "custom", "country": "US"}))["id"]
+    err = bad(api.post("/v1/transfers", data={"amount": 1000, "currency": "usd", "destination": account}))
+    assert err["code"] == "balance_insufficient"
+    ok(pay(api, "pm_card_bypassPending", amount=10_000))  # 9,680 available
+    transfer = ok(api.post("/v1/transfers", data={"amount": 4000, "currency": "usd", "destination": account}))
+    assert transfer["balance_transaction"].startswith("txn_")
+    assert _sums(api)[0]["usd"] == 9680 - 4000
+    assert _connected_balance(api, account)["usd"] == 4000
+    reversal = ok(api.post("/v1/transfers/%s/reversals" % transfer["id"], data={"amount": 1500}))
+    assert reversal["transfer"] == transfer["id"]
+    too_much = bad(api.post("/v1/transfers/%s/reversals" % transfer["id"], data={"amount": 2501}))
+    assert too_much["code"] == "amount_too_large"
+    again = ok(api.get("/v1/transfers/" + transfer["id"]))
+    assert (again["amount_reversed"], again["reversed"]) == (1500, False)
+    assert [r["id"] for r in again["reversals"]["data"]] == [reversal["id"]]
+    assert _sums(api)[0]["usd"] == 9680 - 2500 and _connected_balance(api, account)["usd"] == 2500
+    platform = txns(api)
+    assert sorted(t["type"] for t in platform) == ["charge", "transfer", "transfer_refund"]
+    connected = ok(api.get("/v1/balance_transactions", headers={"Stripe-Account": account}))["data"]
+    assert sorted((t["type"], t["amount"]) for t in connected) == [("payment", 4000), ("transfer_refund", -1500)]
+
+
+def test_a_destination_charge_transfers_and_keeps_an_application_fee_that_can_be_refunded(api):
+    account = ok(api.post("/v1/accounts", data={"type": "express", "country": "US"}))["id"]
+    err = bad(pay(api, application_fee_amount=200))
+    assert err["param"] == "application_fee_amount"
+    intent = ok(pay(api, "pm_card_bypassPending", amount=10_000, application_fee_amount=500,
+                    **{"transfer_data[destination]": account}))
+    charge = ok(api.get("/v1/charges/" + intent["latest_charge"]))
+    fee = ok(api.get("/v1/application_fees/" + charge["application_fee"]))
+    assert (fee["amount"], fee["account"], fee["charge"]) == (500, account, charge["id"])
+    transfer = ok(api.get("/v1/transfers/" + charge["transfer"]))
+    assert (transfer["amount"], transfer["destination"], transfer["source_transaction"]) == (9500, account, charge["id"])
+    assert _connected_balance(api, account)["usd"] == 9500
+    assert _sums(api)[0]["usd"] == 10_000 - 320 - 9500
+    refund = ok(api.post("/v1/application_fees/%s/refunds" % fee["id"], data={"amount": 200}))
+    assert refund["fee"] == fee["id"] and refund["amount"] == 200
+    assert bad(api.post("/v1/application_fees/%s/refunds" % fee["id"], data={"amount": 301}))["code"] == "amount_too_large"
+    fee = ok(api.get("/v1/application_fees/" + fee["id"]))
+    assert (fee["amount_refunded"], fee["refunded"], len(fee["refunds"]["data"])) == (200, False, 1)
+    assert _connected_balance(api, account)["usd"] == 9700
+    assert _sums(api)[0]["usd"] == 10_000 - 320 - 9500 - 200

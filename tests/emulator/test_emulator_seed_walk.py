@@ -32,11 +32,6 @@ GAPS: dict[tuple[str, str], str] = {
     ("DELETE", "/v1/subscriptions/{subscription_exposed_id}/discount"): "a coupon on a subscription makes no discount",
     ("GET", "/v1/capital/financing_offers/{financing_offer}"): "Stripe makes financing offers; none exist",
     ("POST", "/v1/capital/financing_offers/{financing_offer}/mark_delivered"): "Stripe makes financing offers; none exist",
-    ("GET", "/v1/application_fees/{id}"): "application_fee_amount makes no application fee",
-    ("GET", "/v1/application_fees/{id}/refunds"): "application_fee_amount makes no application fee",
-    ("POST", "/v1/application_fees/{id}/refunds"): "application_fee_amount makes no application fee",
-    ("GET", "/v1/application_fees/{fee}/refunds/{id}"): "application_fee_amount makes no application fee",
-    ("POST", "/v1/application_fees/{fee}/refunds/{id}"): "application_fee_amount makes no application fee",
     ("GET", "/v1/issuing/tokens/{token}"): "no Issuing tokens (Stripe makes them when a card is added to a wallet)",
     ("POST", "/v1/issuing/tokens/{token}"): "no Issuing tokens (Stripe makes them when a card is added to a wallet)",
     ("POST", "/v1/test_helpers/issuing/authorizations/{authorization}/capture"):
@@ -301,6 +296,7 @@ def walk(w: Walk) -> None:  # noqa: C901 - one operator's session, in order
     w.get("/v1/topups/{topup}", topup)
     w.post("/v1/topups/{topup}", topup, metadata={"k": "v"})
     w.post("/v1/topups/{topup}/cancel", topup)
+    w.post("/v1/payment_intents", amount=5000, currency="usd", payment_method="pm_card_bypassPending", confirm="true")
     w.get("/v1/transfers")
     transfer = ok(w.post("/v1/transfers", amount=1000, currency="usd", destination=account)) or "tr_none"
     w.get("/v1/transfers/{transfer}", transfer)

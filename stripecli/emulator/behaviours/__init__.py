@@ -21,7 +21,8 @@ Families, imported (and so registered) in this order:
 - ``payments``: payment and setup intents, top-ups, checkout;
 - ``refunds``: refunds, bounded by what is left of their charge;
 - ``balance``: the balance computed from balance transactions, payouts;
-- ``connect``: accounts, transfers;
+- ``connect``: accounts;
+- ``transfers``: Connect's money: transfers, reversals, destination charges, application fees;
 - ``catalogues``: what Stripe provides (country specs, report types, Climate products and
   suppliers, physical bundles), the platform account, connected accounts' capabilities;
 - ``issuing``, ``treasury``: their objects' statuses and actions;
@@ -43,8 +44,9 @@ from stripecli.emulator.behaviours import registry
 from stripecli.emulator.behaviours.common import initial, require_state, set_path
 from stripecli.emulator.context import Context
 
-FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "invoices", "quotes", "credits", "methods", "charges",
-            "payments", "refunds", "balance", "connect", "catalogues", "issuing", "treasury", "platform")
+FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "invoices", "quotes", "credits", "methods",
+            "charges", "payments", "refunds", "balance", "connect", "transfers", "catalogues", "issuing", "treasury",
+            "platform")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))

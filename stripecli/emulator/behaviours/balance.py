@@ -25,7 +25,18 @@ registry.initial_values({
 
 @registry.singleton("balance")
 def _balance(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return ledger.balance(ctx)
+    return ledger.balance(ctx, account=getattr(ctx, "stripe_account", None))
+
+
+@registry.hook("list", "balance_transaction")
+def _txn_list(ctx: Context, params: dict[str, Any], where: list) -> set[str]:
+    """The platform's transactions, or with ``Stripe-Account`` the connected account's."""
+    account = getattr(ctx, "stripe_account", None)
+    if account:
+        where.append(("json_extract(data, '$._account') = ?", (account,)))
+    else:
+        where.append(("json_extract(data, '$._account') IS NULL", ()))
+    return set()
 
 
 @registry.hook("render", "balance_transaction")

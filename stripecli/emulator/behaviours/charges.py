@@ -119,6 +119,10 @@ def _post_capture(ctx: Context, charge: dict[str, Any], amount: int, at: int) ->
     charge.update(captured=True, amount_captured=amount, balance_transaction=txn["id"])
     if amount < int(charge["amount"]):  # the part not captured is released, shown as refunded
         charge["amount_refunded"] = int(charge["amount"]) - amount
+    if (charge.get("transfer_data") or {}).get("destination"):
+        from stripecli.emulator.behaviours.transfers import destination_payment
+
+        destination_payment(ctx, charge, amount, at)
 
 
 def capture(ctx: Context, charge: dict[str, Any], amount: int, at: int) -> None:

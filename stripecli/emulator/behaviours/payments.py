@@ -113,6 +113,14 @@ def _confirm(ctx: Context, intent: dict[str, Any], params: dict[str, Any]) -> No
         intent["next_action"] = _next_action(intent, params.get("return_url"))
         ctx.emit("payment_intent.requires_action", intent)
         return
+    if intent.get("application_fee_amount") and not (intent.get("transfer_data") or {}).get("destination") \
+            and not getattr(ctx, "stripe_account", None):
+        raise invalid("Can only apply an application_fee_amount when the PaymentIntent is attempting a direct payment "
+                      "(using an OAuth key or Stripe-Account header) or destination payment (using "
+                      "`transfer_data[destination]`).", param="application_fee_amount")
+    destination = (intent.get("transfer_data") or {}).get("destination")
+    if destination:
+        ctx.load(destination, ("account",), param="transfer_data[destination]")
     manual = intent.get("capture_method") in ("manual", "manual_preferred")
     charge, decline = charges.attempt(
         ctx, amount=int(intent.get("amount") or 0), currency=intent.get("currency") or "usd", method=method, at=at,
