@@ -68,3 +68,30 @@ def test_a_deleted_customer_is_retrievable_with_deleted_true_and_nothing_else_se
     assert bad(api.post("/v1/customers/" + customer["id"], data={"name": "x"}), 404)["code"] == "resource_missing"
     assert bad(api.post("/v1/invoices", data={"customer": customer["id"]}), 404)["param"] == "customer"
     assert bad(api.get("/v1/products/" + customer["id"]), 404)["code"] == "resource_missing"
+
+
+def test_an_issuing_authorization_partially_reversed_stays_pending_and_its_capture_makes_a_transaction(api):
+    holder = ok(api.post("/v1/issuing/cardholders", data={
+        "name": "Jo Doe", "type": "individual", "billing[address][line1]": "1 Market St",
+        "billing[address][city]": "San Francisco", "billing[address][state]": "CA",
+        "billing[address][postal_code]": "94105", "billing[address][country]": "US"}))
+    card = ok(api.post("/v1/issuing/cards", data={"cardholder": holder["id"], "currency": "usd", "type": "virtual"}))
+    auth = ok(api.post("/v1/test_helpers/issuing/authorizations", data={"card": card["id"], "amount": 3000}))
+    assert (auth["status"], auth["amount"], auth["cardholder"]) == ("pending", 3000, holder["id"])
+    auth = ok(api.post("/v1/test_helpers/issuing/authorizations/%s/increment" % auth["id"],
+                       data={"increment_amount": 500}))
+    assert auth["amount"] == 3500
+    auth = ok(api.post("/v1/test_helpers/issuing/authorizations/%s/reverse" % auth["id"],
+                       data={"reverse_amount": 1000}))
+    assert (auth["status"], auth["amount"]) == ("pending", 2500)
+    auth = ok(api.post("/v1/test_helpers/issuing/authorizations/%s/capture" % auth["id"]))
+    assert auth["status"] == "closed"
+    txns = ok(api.get("/v1/issuing/transactions", params={"card": card["id"]}))["data"]
+    assert [(t["type"], t["amount"], t["authorization"]) for t in txns] == [("capture", -2500, auth["id"])]
+    assert [t["id"] for t in auth["transactions"]] == [txns[0]["id"]]
+    other = ok(api.post("/v1/test_helpers/issuing/authorizations", data={"card": card["id"], "amount": 700}))
+    gone = ok(api.post("/v1/test_helpers/issuing/authorizations/%s/reverse" % other["id"]))
+    assert (gone["status"], gone["amount"]) == ("reversed", 0)
+    ok(api.post("/v1/test_helpers/issuing/transactions/%s/refund" % txns[0]["id"], data={"refund_amount": 500}))
+    kinds = sorted((t["type"], t["amount"]) for t in ok(api.get("/v1/issuing/transactions"))["data"])
+    assert kinds == [("capture", -2500), ("refund", 500)]

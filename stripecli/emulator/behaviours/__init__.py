@@ -26,6 +26,8 @@ Families, imported (and so registered) in this order:
 - ``catalogues``: what Stripe provides (country specs, report types, Climate products and
   suppliers, physical bundles), the platform account, connected accounts' capabilities;
 - ``issuing``, ``treasury``: their objects' statuses and actions;
+- ``authorizations``: Issuing authorizations' amounts (increment, partial reversal, capture) and
+  the transactions they make;
 - ``platform``: webhook endpoints, Apps secrets, Radar, Identity, Terminal, Climate and the rest.
 
 Adding a family: a new module here that registers with ``registry`` (hooks, ``on_clock_advance``,
@@ -45,8 +47,8 @@ from stripecli.emulator.behaviours.common import initial, require_state, set_pat
 from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "invoices", "quotes", "credits", "methods",
-            "charges", "payments", "refunds", "balance", "connect", "transfers", "catalogues", "issuing", "treasury",
-            "platform")
+            "charges", "payments", "refunds", "balance", "connect", "transfers", "catalogues", "issuing",
+            "authorizations", "treasury", "platform")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))

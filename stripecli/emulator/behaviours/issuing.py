@@ -1,5 +1,7 @@
 """Issuing: cardholders, cards, authorizations, disputes, personalization designs; their initial
-statuses and the actions (and card shipping test helpers) that move them."""
+statuses and the actions (and card shipping test helpers) that move them. The money of an
+authorization (its amount as it is increased, reversed and captured, the transactions it makes) is
+the ``authorizations`` family's."""
 
 from __future__ import annotations
 
@@ -16,9 +18,7 @@ registry.initial_values({
 registry.status_actions({
     ("issuing.authorization", "approve"): ({"approved": True}, ("pending",), ()),
     ("issuing.authorization", "decline"): ({"approved": False, "status": "closed"}, ("pending",), ()),
-    ("issuing.authorization", "capture"): ({"status": "closed"}, ("pending",), ()),
     ("issuing.authorization", "expire"): ({"status": "closed"}, ("pending",), ()),
-    ("issuing.authorization", "reverse"): ({"status": "reversed"}, ("pending",), ()),
     ("issuing.card", "deliver-card"): ({"shipping.status": "delivered"}, None, ()),
     ("issuing.card", "fail-card"): ({"shipping.status": "failure"}, None, ()),
     ("issuing.card", "return-card"): ({"shipping.status": "returned"}, None, ()),
