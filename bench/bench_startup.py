@@ -3,10 +3,19 @@
 
     python bench/bench_startup.py [--runs 30]
 
-Runs, interleaved so that machine noise hits both alike:
+Runs, interleaved so that machine noise hits both alike, and compared like with like (a rich
+help against a rich help, a plain one against a plain one):
   - ``stripecli --version``                              vs ``python hello.py``
-  - ``stripecli billing credit-transactions list --help`` vs ``python hello.py --help``
+  - ``stripecli --help`` (rich)                          vs ``python hello.py --help`` (rich)
+  - ``stripecli customers list --help`` (a core leaf, plain help)
+                                                         vs ``python hello_plain.py --help``
+  - ``stripecli billing credit-transactions list --help`` (a billing leaf, plain help)
+                                                         vs ``python hello_plain.py --help``
 and prints the median wall time of each and the ratio (target: within 1.15x).
+
+A generated verb's help is plain text (surface/build.py says why), so the leaves are measured
+against the same hello with Typer's plain formatter (``rich_markup_mode=None``); the root help is
+rich, like the hello's default.
 
 Both sides run as installed code runs: stripecli's modules are byte-compiled first (as a regular
 ``pip install`` does), since the hello-world's Typer already is.
@@ -27,7 +36,7 @@ from pathlib import Path
 
 HELLO = '''import typer
 
-app = typer.Typer()
+app = typer.Typer(%s)
 
 
 @app.command()
@@ -65,11 +74,15 @@ def main() -> int:
     stripecli_cmd = [exe] if exe else [sys.executable, "-m", "stripecli"]
     with tempfile.TemporaryDirectory() as tmp:
         hello = Path(tmp) / "hello.py"
-        hello.write_text(HELLO)
+        hello.write_text(HELLO % "")
+        plain = Path(tmp) / "hello_plain.py"
+        plain.write_text(HELLO % "rich_markup_mode=None")
         pairs = {
             "--version": (stripecli_cmd + ["--version"], [sys.executable, str(hello)]),
-            "group help": (stripecli_cmd + ["billing", "credit-transactions", "list", "--help"],
-                           [sys.executable, str(hello), "--help"]),
+            "root help": (stripecli_cmd + ["--help"], [sys.executable, str(hello), "--help"]),
+            "core leaf": (stripecli_cmd + ["customers", "list", "--help"], [sys.executable, str(plain), "--help"]),
+            "billing leaf": (stripecli_cmd + ["billing", "credit-transactions", "list", "--help"],
+                             [sys.executable, str(plain), "--help"]),
         }
         for a, b in pairs.values():  # warm the page cache
             timed(a, env)
