@@ -7,7 +7,6 @@ env=None)`` makes the run's ``Session`` (stripecli/session.py), which every comm
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click

@@ -87,6 +87,6 @@ def execute(session: Session, req: ApiRequest, returns: str, object_type: str | 
 
 def _resume_hint(session: Session, pager: Any) -> None:
     if pager is not None:
-        from stripecli.output.render import render_resume_hint
+        from stripecli.output.errors import render_resume_hint
 
         render_resume_hint(session.env, getattr(pager, "cursor", None))

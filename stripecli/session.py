@@ -104,7 +104,7 @@ class Session:
     def format(self) -> str:
         """The output format: ``-o``, else ``STRIPECLI_OUTPUT``, else table on a terminal, json."""
         if self._format is None:
-            from stripecli.output.render import resolve_format
+            from stripecli.output.formats import resolve_format
 
             try:
                 self._format = resolve_format(self.options.output, self.env)
@@ -232,7 +232,7 @@ class Session:
         Stripe's error object as JSON when JSON output was asked for; anything else (bad input,
         no key, a local failure) is always one line."""
         from stripecli.api.errors import StripeError
-        from stripecli.output.render import render_error
+        from stripecli.output.errors import render_error
 
         fmt = self.error_format() if isinstance(err, StripeError) else "table"
         render_error(self.env, fmt, err, *self.secrets())

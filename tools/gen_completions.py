@@ -255,7 +255,7 @@ class _Interner:
 
 
 def _output_formats() -> list[str]:
-    from stripecli.output.render import FORMATS
+    from stripecli.output.formats import FORMATS
 
     return list(FORMATS)
 

@@ -34,7 +34,8 @@ def overview_rows(customers: list[dict]) -> list[dict]:
 
 
 def render_clock_overview(env: Environment, fmt: str, clock: dict, customers: list[dict]) -> None:
-    from stripecli.output.render import Renderer, dump_json, dump_json_line
+    from stripecli.output.cells import dump_json, dump_json_line
+    from stripecli.output.render import Renderer
 
     rows = overview_rows(customers)
     if fmt == "json":

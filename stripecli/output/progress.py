@@ -1,4 +1,5 @@
-"""Progress on stderr while waiting for a test clock: shown only when stderr is a terminal."""
+"""Progress on stderr: a one-line status (objects fetched) and the wait for a test clock; shown
+only when stderr is a terminal, never on stdout."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class ClockWait:
             return
         from rich.text import Text
 
-        from stripecli.output.render import format_timestamp
+        from stripecli.output.cells import format_timestamp
 
         line = Text()
         line.append(f"{self.clock_id} ", style="bold")
@@ -49,3 +50,28 @@ class ClockWait:
         if self._live is not None:
             self._live.stop()
             self._live = None
+
+
+class StatusLine:
+    """A one-line status on stderr, redrawn in place with ``\\r`` and cleared with spaces.
+
+    Inactive (writes nothing) unless stderr is a terminal. Never touches stdout."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.active = env.stderr_isatty
+        self._shown = 0
+
+    def show(self, text: str) -> None:
+        if not self.active:
+            return
+        pad = " " * max(0, self._shown - len(text))
+        self.env.stderr.write("\r" + text + pad)
+        self.env.stderr.flush()
+        self._shown = len(text)
+
+    def clear(self) -> None:
+        if self.active and self._shown:
+            self.env.stderr.write("\r" + " " * self._shown + "\r")
+            self.env.stderr.flush()
+            self._shown = 0

@@ -74,7 +74,7 @@ def test_importing_the_output_layer_is_cheap_and_probes_nothing():
         "    def flush(self): pass\n"
         "real = sys.stdout\n"
         "sys.stdout = sys.stderr = sys.stdin = Boom()\n"
-        "import stripecli.output.env, stripecli.output.render\n"
+        "import stripecli.output.env, stripecli.output.render, stripecli.output.errors, stripecli.output.tables\n"
         "sys.stdout = real\n"
         "print(sorted(m for m in ('rich', 'csv', 'json', 'datetime') if m in sys.modules))\n"
     )

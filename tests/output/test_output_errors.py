@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from stripecli.output.render import render_error, render_resume_hint
+from stripecli.output.errors import render_error, render_resume_hint
 
 BODY = {"error": {"message": "No such customer: 'cus_x'", "type": "invalid_request_error",
                   "code": "resource_missing", "param": "id",

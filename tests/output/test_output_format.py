@@ -1,6 +1,6 @@
 import pytest
 
-from stripecli.output.render import FORMATS, resolve_format
+from stripecli.output.formats import FORMATS, resolve_format
 from stripecli.session import Session
 from stripecli.surface.options import GlobalOptions
 

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from stripecli.output.env import Environment
-from stripecli.output.render import Renderer, format_amount, format_cell, format_timestamp
+from stripecli.output.cells import format_amount, format_cell, format_timestamp
+from stripecli.output.render import Renderer
 
 ANSI = re.compile(r"\x1b\[")
 
