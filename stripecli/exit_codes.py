@@ -17,6 +17,7 @@ NETWORK = 6
 PARTIAL = 7
 WAIT_TIMEOUT = 8
 INTERRUPTED = 130
+TERMINATED = 143  # 128 + SIGTERM
 
 EXIT_CODES: dict[int, str] = {
     OK: "success (an empty result is a success too)",
@@ -29,4 +30,5 @@ EXIT_CODES: dict[int, str] = {
     PARTIAL: "some lines of a bulk run (--from) failed or were skipped; the others succeeded",
     WAIT_TIMEOUT: "timed out waiting (e.g. test-clocks advance --wait)",
     INTERRUPTED: "interrupted (Ctrl-C)",
+    TERMINATED: "terminated (SIGTERM), e.g. a listen stopped by its supervisor",
 }

@@ -13,6 +13,8 @@ from typing import Optional
 
 import typer
 
+from stripecli import exit_codes
+
 app = typer.Typer(
     help="Run, serve or reset the local Stripe emulator.\n\n"
          "Any command runs against it with --local (no server needed), e.g. "
@@ -52,13 +54,13 @@ def serve(
     if not is_loopback(host) and not allow_remote:
         sys.stderr.write("error: --host %s is not a loopback address; the emulator accepts any sk_test_ key, so "
                          "pass --allow-remote to listen on it anyway\n" % host)
-        raise typer.Exit(2)
+        raise typer.Exit(exit_codes.USAGE)
     try:
         directory = _data_dir(data_dir)
         run(directory, host, port, allow_remote=allow_remote, background=[_webhook_deliveries(directory)])
     except OSError as exc:
         sys.stderr.write("error: cannot listen on %s:%d: %s\n" % (host, port, exc.strerror or exc))
-        raise typer.Exit(1)
+        raise typer.Exit(exit_codes.API_ERROR)
 
 
 def _webhook_deliveries(directory: str):

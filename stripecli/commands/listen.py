@@ -14,13 +14,13 @@ from typing import Any
 import click
 from typer.core import TyperOption
 
+from stripecli import exit_codes
 from stripecli.commands.fixtures import connection_options
 from stripecli.errors import CliError, UsageError
 from stripecli.surface.build import ModelCommand
 from stripecli.surface.options import GlobalOptions
 
 PANEL = "Parameters"
-EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def _config_table(opts: GlobalOptions, local: bool) -> tuple[dict[str, Any], str]:
@@ -74,7 +74,7 @@ def _install_signals(stop: Any) -> dict[str, int]:
     def on_signal(signum: int, frame: Any) -> None:
         if stop.is_set() and signum == signal.SIGINT:
             raise KeyboardInterrupt
-        received["code"] = 130 if signum == signal.SIGINT else EXIT_TERMINATED
+        received["code"] = exit_codes.INTERRUPTED if signum == signal.SIGINT else exit_codes.TERMINATED
         stop.set()
 
     signal.signal(signal.SIGINT, on_signal)
@@ -171,7 +171,7 @@ def _run(**kwargs: Any) -> int:
     try:
         follower.run()
     except KeyboardInterrupt:
-        received["code"] = 130
+        received["code"] = exit_codes.INTERRUPTED
     finally:
         forwarder.close()
     code = received.get("code", 130)

@@ -16,6 +16,7 @@ import click
 import typer
 from typer.core import TyperOption
 
+from stripecli import exit_codes
 from stripecli.surface.options import GlobalOptions
 
 app = typer.Typer(help="Request logs: stripecli logs tail --local.", no_args_is_help=True, add_completion=False)
@@ -139,6 +140,6 @@ def tail(
             else:
                 time.sleep(POLL_INTERVAL)
     except KeyboardInterrupt:
-        raise typer.Exit(130)
+        raise typer.Exit(exit_codes.INTERRUPTED)
     finally:
         store.close()

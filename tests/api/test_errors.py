@@ -25,7 +25,7 @@ from tests.fakeserver import Reply, stripe_error
 
 
 def test_exit_code_table_is_the_documented_one():
-    assert sorted(EXIT_CODES) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 130]
+    assert sorted(EXIT_CODES) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 130, 143]
     assert StripeError("x").exit_code == 1
     assert UsageError("x").exit_code == 2
     assert WaitTimeout("x").exit_code == 8

@@ -23,3 +23,12 @@ def test_every_variable_the_code_reads_is_on_the_page():
 def test_the_page_says_how_to_select_the_emulator():
     page = PAGE.read_text(encoding="utf-8")
     assert "`STRIPE_PROFILE=local`" in page and "--local" in page
+
+
+def test_the_exit_code_tables_in_the_docs_list_every_code():
+    from stripecli.exit_codes import EXIT_CODES
+
+    for name in ("README.md", "docs/scripting.md"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        listed = {int(code) for code in re.findall(r"^\| (\d+) \|", text, flags=re.M)}
+        assert listed == set(EXIT_CODES), name
