@@ -88,7 +88,7 @@ def run_bulk(op: dict, bulk: BulkOptions, base_params: dict[str, Any], session: 
     try:
         journal = Journal.open(path, restart=bulk.restart, header=header)
     except JournalError as exc:
-        raise CliError(str(exc), exit_code=2) from None
+        raise UsageError(str(exc)) from None
     with journal:
         return _send(bulk, command, journal, planned, invalid, lines, creds, config, session)
 
@@ -300,7 +300,7 @@ def _confirm_live(env: Any, bulk: BulkOptions, creds: Any, to_send: list, opts: 
     if answer_from is not env.stdin:
         answer_from.close()
     if raw.strip().lower() not in ("y", "yes"):
-        raise CliError("aborted: nothing was sent", exit_code=1)
+        raise CliError("aborted: nothing was sent")
 
 
 def _terminal() -> Any:
