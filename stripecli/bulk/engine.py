@@ -217,6 +217,6 @@ def _is_fatal(err: Any) -> bool:
 
 def error_body(err: Any) -> dict:
     """The error as Stripe's ``error`` object (type, code, param, message, request id)."""
-    from stripecli.output.render import _error_body
+    from stripecli.output.errors import error_body as envelope
 
-    return _error_body(err)["error"]
+    return envelope(err)["error"]

@@ -92,7 +92,7 @@ class Progress:
     when stderr is a terminal."""
 
     def __init__(self, env: Any, counts: Counts, to_send: int) -> None:
-        from stripecli.output.render import StatusLine
+        from stripecli.output.progress import StatusLine
 
         self.status = StatusLine(env)
         self.counts = counts

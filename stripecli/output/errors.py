@@ -16,7 +16,8 @@ def paint(env: Environment, text: str, sgr: str) -> str:
     return f"\x1b[{sgr}m{text}\x1b[0m" if env.stderr_color else text
 
 
-def _error_body(err: Any) -> dict:
+def error_body(err: Any) -> dict:
+    """The error as Stripe's JSON envelope ``{"error": {...}}`` (its own body when it carries one)."""
     body = getattr(err, "json_body", None)
     if isinstance(body, dict) and body:
         return body if "error" in body else {"error": body}
@@ -41,7 +42,7 @@ def render_error(env: Environment, fmt: str | None, err: Any, *keys: str) -> Non
     from stripecli.redact import clip, redact
 
     if fmt in ("json", "jsonl"):
-        body = _error_body(err)
+        body = error_body(err)
         text = dump_json(body) if fmt == "json" else dump_json_line(body)
         env.stderr.write(redact(text, *keys) + "\n")
     else:
