@@ -42,7 +42,7 @@ def test_every_operation_is_documented():
 
     pages = {g: (REFERENCE / f"{g}.md").read_text() for g in model.groups()}
     for group, resource, verb, op in model.iter_operations():
-        verb = short_verbs(resource, list(model.group(group)[resource]["operations"])).get(verb, verb)
+        verb = short_verbs(resource, list(model.resource(group, resource)["operations"])).get(verb, verb)
         words = [group, verb] if model.groups()[group].get("flatten") == resource else [group, resource, verb]
         heading = "### stripecli " + " ".join(words)
         page = pages[group]
