@@ -95,3 +95,34 @@ def test_an_issuing_authorization_partially_reversed_stays_pending_and_its_captu
     ok(api.post("/v1/test_helpers/issuing/transactions/%s/refund" % txns[0]["id"], data={"refund_amount": 500}))
     kinds = sorted((t["type"], t["amount"]) for t in ok(api.get("/v1/issuing/transactions"))["data"])
     assert kinds == [("capture", -2500), ("refund", 500)]
+
+
+def test_treasury_money_movement_makes_transactions_entries_and_the_balance(api):
+    fa = ok(api.post("/v1/treasury/financial_accounts", data={"supported_currencies[0]": "usd"}))["id"]
+    credit = ok(api.post("/v1/test_helpers/treasury/received_credits", data={
+        "financial_account": fa, "amount": 50_000, "currency": "usd", "network": "ach"}))
+    debit = ok(api.post("/v1/test_helpers/treasury/received_debits", data={
+        "financial_account": fa, "amount": 2_000, "currency": "usd", "network": "ach"}))
+    bank = ok(api.post("/v1/payment_methods", data={
+        "type": "us_bank_account", "us_bank_account[account_holder_type]": "individual",
+        "us_bank_account[account_number]": "000123456789", "us_bank_account[routing_number]": "110000000",
+        "billing_details[name]": "Jo Doe"}))["id"]
+    ok(api.post("/v1/treasury/outbound_payments", data={"financial_account": fa, "amount": 700, "currency": "usd",
+                                                        "destination_payment_method": bank}))
+    reversal = ok(api.post("/v1/treasury/credit_reversals", data={"received_credit": credit["id"]}))
+    assert (reversal["financial_account"], reversal["amount"], reversal["network"]) == (fa, 50_000, "ach")
+    assert bad(api.post("/v1/treasury/credit_reversals", data={"received_credit": credit["id"]}))["param"] \
+        == "received_credit"
+    debit_reversal = ok(api.post("/v1/treasury/debit_reversals", data={"received_debit": debit["id"]}))
+    assert debit_reversal["financial_account"] == fa
+    assert [r["id"] for r in ok(api.get("/v1/treasury/credit_reversals", params={"financial_account": fa}))["data"]] \
+        == [reversal["id"]]
+    assert len(ok(api.get("/v1/treasury/debit_reversals", params={"financial_account": fa}))["data"]) == 1
+    txns = ok(api.get("/v1/treasury/transactions", params={"financial_account": fa}))["data"]
+    assert sorted((t["flow_type"], t["balance_impact"]["cash"]) for t in txns) == [
+        ("credit_reversal", -50_000), ("debit_reversal", 2_000), ("outbound_payment", -700),
+        ("received_credit", 50_000), ("received_debit", -2_000)]
+    entries = ok(api.get("/v1/treasury/transaction_entries", params={"financial_account": fa}))["data"]
+    assert {e["transaction"] for e in entries} == {t["id"] for t in txns}
+    balance = ok(api.get("/v1/treasury/financial_accounts/" + fa))["balance"]
+    assert balance["cash"]["usd"] == 50_000 - 2_000 - 700 - 50_000 + 2_000

@@ -26,6 +26,7 @@ Families, imported (and so registered) in this order:
 - ``catalogues``: what Stripe provides (country specs, report types, Climate products and
   suppliers, physical bundles), the platform account, connected accounts' capabilities;
 - ``issuing``, ``treasury``: their objects' statuses and actions;
+- ``treasury_flows``: Treasury transactions and entries from money movement, the account balance;
 - ``authorizations``: Issuing authorizations' amounts (increment, partial reversal, capture) and
   the transactions they make;
 - ``platform``: webhook endpoints, Apps secrets, Radar, Identity, Terminal, Climate and the rest.
@@ -48,7 +49,7 @@ from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "invoices", "quotes", "credits", "methods",
             "charges", "payments", "refunds", "balance", "connect", "transfers", "catalogues", "issuing",
-            "authorizations", "treasury", "platform")
+            "authorizations", "treasury", "treasury_flows", "platform")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))
