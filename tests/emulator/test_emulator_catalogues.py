@@ -126,3 +126,19 @@ def test_treasury_money_movement_makes_transactions_entries_and_the_balance(api)
     assert {e["transaction"] for e in entries} == {t["id"] for t in txns}
     balance = ok(api.get("/v1/treasury/financial_accounts/" + fa))["balance"]
     assert balance["cash"]["usd"] == 50_000 - 2_000 - 700 - 50_000 + 2_000
+
+
+def test_a_subscription_to_a_product_with_features_entitles_its_customer(api):
+    feature = ok(api.post("/v1/entitlements/features", data={"name": "Seats", "lookup_key": "seats"}))
+    product = ok(api.post("/v1/products", data={"name": "Team"}))
+    ok(api.post("/v1/products/%s/features" % product["id"], data={"entitlement_feature": feature["id"]}))
+    price = ok(api.post("/v1/prices", data={"product": product["id"], "currency": "usd", "unit_amount": 900,
+                                            "recurring[interval]": "month"}))
+    customer = ok(api.post("/v1/customers", data={"email": "team@example.com"}))
+    assert ok(api.get("/v1/entitlements/active_entitlements", params={"customer": customer["id"]}))["data"] == []
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"]}))
+    active = ok(api.get("/v1/entitlements/active_entitlements", params={"customer": customer["id"]}))["data"]
+    assert [(e["feature"], e["lookup_key"]) for e in active] == [(feature["id"], "seats")]
+    assert ok(api.get("/v1/entitlements/active_entitlements/" + active[0]["id"]))["feature"] == feature["id"]
+    ok(api.delete("/v1/subscriptions/" + sub["id"]))
+    assert ok(api.get("/v1/entitlements/active_entitlements", params={"customer": customer["id"]}))["data"] == []

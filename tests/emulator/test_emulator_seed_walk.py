@@ -34,7 +34,6 @@ GAPS: dict[tuple[str, str], str] = {
     ("POST", "/v1/capital/financing_offers/{financing_offer}/mark_delivered"): "Stripe makes financing offers; none exist",
     ("GET", "/v1/issuing/tokens/{token}"): "no Issuing tokens (Stripe makes them when a card is added to a wallet)",
     ("POST", "/v1/issuing/tokens/{token}"): "no Issuing tokens (Stripe makes them when a card is added to a wallet)",
-    ("GET", "/v1/entitlements/active_entitlements/{id}"): "subscriptions grant no entitlements",
     ("GET", "/v1/sigma/scheduled_query_runs/{scheduled_query_run}"): "Stripe runs Sigma queries; none exist",
     ("GET", "/v1/financial_connections/accounts/{account}"): "a Financial Connections session links no account",
     ("GET", "/v1/financial_connections/accounts/{account}/inferred_balances"): "a session links no account",

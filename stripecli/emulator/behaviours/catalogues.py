@@ -139,3 +139,42 @@ def _capability_update(ctx: Context, capability: dict[str, Any], params: dict[st
         _set_capabilities(account, {capability["id"]: {"requested": params["requested"]}}, ctx.now)
         ctx.save(account)
     return {"requested"}
+
+
+# -- entitlements granted by subscriptions -------------------------------------------------------
+
+_ENTITLING = ("active", "trialing", "past_due")
+
+
+def _entitlements(ctx: Context, customer_id: str) -> list[dict[str, Any]]:
+    features: dict[str, dict[str, Any]] = {}
+    for sub in ctx.scan("subscription", where={"customer": customer_id}):
+        if sub.get("status") not in _ENTITLING:
+            continue
+        for row in ctx.store.children(sub["id"], ["subscription_item"]):
+            product = ((row.data.get("price") or {}).get("product"))
+            for pf in ctx.store.children(product, ["product_feature"]) if product else ():
+                feature = pf.data.get("entitlement_feature") or {}
+                feature_id = feature.get("id") if isinstance(feature, dict) else feature
+                found = ctx.find(feature_id, ("entitlements.feature",))
+                if found is not None and found.get("active", True):
+                    features[found["id"]] = found
+    return [{"id": "ent_" + hashlib.sha256(("%s/%s" % (customer_id, f)).encode()).hexdigest()[:24],
+             "object": "entitlements.active_entitlement", "feature": f, "lookup_key": features[f].get("lookup_key"),
+             "livemode": False} for f in sorted(features)]
+
+
+@registry.catalogue("entitlements.active_entitlement")
+def _active_entitlements(ctx: Context) -> list[dict[str, Any]]:
+    """What a customer's active subscriptions entitle it to: the features attached to the products
+    of their items (``/v1/products/{product}/features``). A list names its ``customer``; a
+    retrieve finds the entitlement among every customer's."""
+    customer = ctx.params.get("customer")
+    if customer:
+        return _entitlements(ctx, customer)
+    if ctx.route.kind == "list":
+        from stripecli.emulator.errors import missing_param
+
+        raise missing_param("customer")
+    customers = {s.get("customer") for s in ctx.scan("subscription") if s.get("status") in _ENTITLING}
+    return [e for c in sorted(x for x in customers if x) for e in _entitlements(ctx, c)]
