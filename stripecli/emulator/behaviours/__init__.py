@@ -11,6 +11,7 @@ Families, imported (and so registered) in this order:
 - ``customers``: customers and tax ids;
 - ``catalog``: products, prices, plans, coupons, promotion codes, tax and shipping rates;
 - ``subscriptions``: subscriptions, items, schedules; renewals on clock advances;
+- ``schedules``: subscription schedules: phases that start and follow one another with the clock;
 - ``invoices``: invoices, invoice items, credit notes, quotes' statuses;
 - ``quotes``: quotes' line items and computed amounts, acceptance (a subscription or an invoice),
   the PDF;
@@ -47,8 +48,8 @@ from stripecli.emulator.behaviours import registry
 from stripecli.emulator.behaviours.common import initial, require_state, set_path
 from stripecli.emulator.context import Context
 
-FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "invoices", "quotes", "credits", "methods",
-            "charges", "payments", "refunds", "balance", "connect", "transfers", "catalogues", "issuing",
+FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "schedules", "invoices", "quotes", "credits",
+            "methods", "charges", "payments", "refunds", "balance", "connect", "transfers", "catalogues", "issuing",
             "authorizations", "treasury", "treasury_flows", "platform")
 
 for _name in FAMILIES:

@@ -32,8 +32,6 @@ registry.initial_values({
 })
 
 registry.status_actions({
-    ("subscription_schedule", "cancel"): ({"status": "canceled"}, ("not_started", "active"), ("canceled_at",)),
-    ("subscription_schedule", "release"): ({"status": "released"}, ("not_started", "active"), ("released_at",)),
     ("subscription", "pause"): ({"status": "paused"}, ("active", "trialing", "past_due"), ()),
     ("subscription", "resume"): ({"status": "active"}, ("paused",), ()),
 })
