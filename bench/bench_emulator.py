@@ -1,41 +1,58 @@
-"""Requests per second of the emulator for create and retrieve, next to localstripe.
+"""The emulator under concurrent keep-alive clients, at 1k / 10k / 100k objects, next to localstripe
+and (when a binary is given) stripe-mock, measured in one run on one machine.
 
-    python bench/bench_emulator.py [--n 2000] [--seconds 20] [--localstripe PATH]
+    python bench/bench_emulator.py [--sizes 1000,10000,100000] [--seconds 5] [--connections 8]
+                                   [--localstripe PATH] [--stripe-mock PATH]
 
-Both servers run on free loopback ports in subprocesses and get the same calls from one httpx
-client with keep-alive, one request at a time: N ``POST /v1/customers`` (email, name, two metadata
-keys), then N ``GET /v1/customers/{id}`` of the objects just made. Each phase stops after N
-requests or ``--seconds``, whichever comes first. The in-process transport (``--local``) is
-measured too, for reference. Not a test: it prints figures and never fails on them.
+Load comes from bench/loadgen.py, a closed-loop generator like wrk: C keep-alive connections, one
+request in flight on each, for a fixed time, in its own process. Per server and size it measures
+``POST /v1/customers`` (creates/s), ``GET /v1/customers/{id}`` over stored ids (retrieves/s) and
+``GET /v1/customers?limit=10`` (list), with p50 latency. For stripecli it also times search on
+one keep-alive client: one page of a substring match that only one object meets (the worst
+case: the whole type is looked at), one page of an exact email match, and paging through every
+result of a query matching about a tenth of the objects (``search --all``: time per result), and
+reports the database's bytes per object.
 
-localstripe (https://pypi.org/project/localstripe/) is found with ``--localstripe``, else the
-``LOCALSTRIPE`` environment variable, else ``localstripe`` on PATH, else ``python -m
-localstripe`` if it is importable here. It pulls in aiohttp, so it is best installed in a
-throwaway virtualenv: ``python -m venv /tmp/ls && /tmp/ls/bin/pip install localstripe``, then
-``--localstripe /tmp/ls/bin/localstripe``. Without it the bench says why and measures stripecli
-alone. localstripe keeps its state in ``/tmp/localstripe.pickle``; the bench starts it with
-``--from-scratch``, which empties that file.
+stripecli's database is filled between sizes in-process with the same handler the server runs
+(the fill is not timed). The servers run one at a time on free loopback ports:
+
+- ``stripecli emulator serve`` from this checkout;
+- localstripe (https://pypi.org/project/localstripe/) with its defaults, from ``--localstripe``,
+  else ``LOCALSTRIPE``, else ``localstripe`` on PATH. Install it in a throwaway virtualenv:
+  ``python -m venv /tmp/ls && /tmp/ls/bin/pip install localstripe``. It keeps every object in
+  memory and pickles the whole state after each write, so it is measured with the objects its
+  create phase made (a few hundred to a thousand), not at 10k or 100k;
+- stripe-mock (https://github.com/stripe/stripe-mock), stateless, when ``--stripe-mock PATH``
+  names its binary.
+
+Not a test: it prints figures and ratios and never fails on them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import random
 import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+LOADGEN = ROOT / "bench" / "loadgen.py"
 KEY = "sk_test_fake123"
+AUTH = "Authorization: Bearer " + KEY
+CREATE_BODY = "email=user{i}%40example.com&name=User+{i}&metadata[plan]=gold&metadata[seq]={i}"
 
 
 def free_port() -> int:
@@ -44,7 +61,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -57,12 +74,22 @@ def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 30.0) -> N
     raise RuntimeError("no answer from %s within %.0fs" % (base, timeout))
 
 
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def start_stripecli(data_dir: str, log: Path) -> tuple[subprocess.Popen, str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     with open(log, "wb") as handle:
         proc = subprocess.Popen([sys.executable, "-m", "stripecli", "emulator", "serve", "--port", "0",
                                  "--data-dir", data_dir], stdout=subprocess.DEVNULL, stderr=handle, env=env)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         match = re.search(r"listening on (http://[\d.]+:\d+)", log.read_text(errors="replace"))
         if match:
@@ -76,23 +103,18 @@ def start_stripecli(data_dir: str, log: Path) -> tuple[subprocess.Popen, str]:
 
 
 def find_localstripe(given: str | None) -> tuple[list[str] | None, str]:
-    """The command that runs localstripe, or None and why not."""
     candidate = given or os.environ.get("LOCALSTRIPE") or shutil.which("localstripe")
-    if candidate:
-        if os.path.exists(candidate) or shutil.which(candidate):
-            return [candidate], "localstripe at %s" % candidate
+    if not candidate:
+        return None, "localstripe not found (install it in a throwaway virtualenv and pass --localstripe PATH)"
+    if not (os.path.exists(candidate) or shutil.which(candidate)):
         return None, "%s does not exist" % candidate
-    try:
-        import localstripe  # noqa: F401
-    except ImportError:
-        return None, ("localstripe is not installed (pip install localstripe, preferably in a throwaway virtualenv, "
-                      "then pass --localstripe PATH)")
-    return [sys.executable, "-m", "localstripe"], "localstripe module in this interpreter"
+    return [candidate], candidate
 
 
 def start_localstripe(command: list[str], log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     with open(log, "wb") as handle:
+        # --from-scratch: start empty (its state file is /tmp/localstripe.pickle); defaults otherwise
         proc = subprocess.Popen(command + ["--port", str(port), "--from-scratch"], stdout=handle, stderr=handle,
                                 cwd=tempfile.gettempdir())
     base = "http://127.0.0.1:%d" % port
@@ -104,92 +126,203 @@ def start_localstripe(command: list[str], log: Path) -> tuple[subprocess.Popen, 
     return proc, base
 
 
-def measure(client: httpx.Client, n: int, seconds: float) -> dict[str, float]:
+def start_stripe_mock(binary: str, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    with open(log, "wb") as handle:
+        proc = subprocess.Popen([binary, "-http-port", str(port)], stdout=handle, stderr=handle)
+    base = "http://127.0.0.1:%d" % port
+    wait_until_up(base, proc)
+    return proc, base
+
+
+def load(base: str, args: argparse.Namespace, *, paths: list[str], method: str = "GET",
+         body: str | None = None) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(paths) + "\n")
+        paths_file = handle.name
+    command = [sys.executable, str(LOADGEN), "--url", base, "--connections", str(args.connections),
+               "--seconds", str(args.seconds), "--method", method, "--header", AUTH, "--paths-file", paths_file]
+    if body is not None:
+        command += ["--body-template", body]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(paths_file)
+    result = json.loads(done.stdout)
+    bad = {k: v for k, v in result["statuses"].items() if not k.startswith("2")}
+    if bad:
+        raise RuntimeError("%s %s answered %s" % (method, paths[0], bad))
+    return result
+
+
+def measure_http(base: str, args: argparse.Namespace, retrieve_paths: list[str] | None) -> dict[str, Any]:
+    out = {"create": load(base, args, paths=["/v1/customers"], method="POST", body=CREATE_BODY)}
+    if retrieve_paths is None:  # ids of what is stored now
+        listed = httpx.get(base + "/v1/customers", params={"limit": 100},
+                           headers={"Authorization": "Bearer " + KEY}, timeout=30).json()["data"]
+        retrieve_paths = ["/v1/customers/" + c["id"] for c in listed]
+    out["retrieve"] = load(base, args, paths=retrieve_paths)
+    out["list"] = load(base, args, paths=["/v1/customers?limit=10"])
+    return out
+
+
+def fill(data_dir: str, upto: int, start: int) -> int:
+    """Create customers in-process until the database holds ``upto`` of them."""
+    from stripecli.emulator.handler import Emulator
+
+    emulator = Emulator(data_dir)
     headers = {"Authorization": "Bearer " + KEY}
-    for i in range(50):  # warm up: connections, caches, the first page of the database
-        client.post("/v1/customers", data={"email": "warm%d@example.com" % i}, headers=headers)
+    count = emulator.store.conn.execute("SELECT COUNT(*) FROM objects WHERE type = 'customer'").fetchone()[0]
+    i = start
+    while count < upto:
+        body = CREATE_BODY.replace("{i}", "f%d" % i).encode()
+        status, _, _ = emulator.handle("POST", "/v1/customers", "", headers, body)
+        assert status == 200
+        i += 1
+        count += 1
+    emulator.store.checkpoint()
+    emulator.store.close()
+    return i
 
-    def phase(call: Callable[[int], httpx.Response]) -> tuple[float, int]:
+
+def sample_ids(data_dir: str, n: int) -> list[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(os.path.join(data_dir, "emulator.sqlite3"))
+    ids = [r[0] for r in conn.execute("SELECT id FROM objects WHERE type = 'customer' ORDER BY random() LIMIT ?", (n,))]
+    conn.close()
+    return ids
+
+
+def timed_get(client: httpx.Client, path: str, params: dict[str, Any]) -> tuple[float, dict]:
+    started = time.perf_counter()
+    response = client.get(path, params=params)
+    elapsed = time.perf_counter() - started
+    response.raise_for_status()
+    return elapsed, response.json()
+
+
+def measure_search(base: str, unique_name: str, unique_email: str) -> dict[str, float]:
+    with httpx.Client(base_url=base, headers={"Authorization": "Bearer " + KEY}, timeout=120) as client:
+        timed_get(client, "/v1/customers/search", {"query": "name~'warm'"})
+        substring = [timed_get(client, "/v1/customers/search", {"query": "name~'%s'" % unique_name})
+                     for _ in range(9)]
+        assert len(substring[0][1]["data"]) == 1, substring[0][1]
+        exact = [timed_get(client, "/v1/customers/search", {"query": "email:'%s'" % unique_email}) for _ in range(9)]
+        assert len(exact[0][1]["data"]) == 1, exact[0][1]
         started = time.perf_counter()
-        done = 0
-        while done < n and time.perf_counter() - started < seconds:
-            response = call(done)
-            if response.status_code != 200:
-                raise RuntimeError("HTTP %d: %s" % (response.status_code, response.text[:300]))
-            done += 1
-        return done / (time.perf_counter() - started), done
-
-    ids: list[str] = []
-
-    def create(i: int) -> httpx.Response:
-        response = client.post("/v1/customers", headers=headers, data={
-            "email": "user%d@example.com" % i, "name": "User %d" % i,
-            "metadata[plan]": "gold", "metadata[seq]": str(i)})
-        ids.append(response.json()["id"])
-        return response
-
-    create_rps, created = phase(create)
-    retrieve_rps, retrieved = phase(lambda i: client.get("/v1/customers/" + ids[i % len(ids)], headers=headers))
-    return {"create": create_rps, "retrieve": retrieve_rps, "created": created, "retrieved": retrieved}
+        results = 0
+        params: dict[str, Any] = {"query": "name~'user f1'", "limit": 100}
+        while True:
+            _, page = timed_get(client, "/v1/customers/search", params)
+            results += len(page["data"])
+            if not page["has_more"]:
+                break
+            params["page"] = page["next_page"]
+        all_seconds = time.perf_counter() - started
+    return {"substring_page_ms": statistics.median(t for t, _ in substring) * 1000,
+            "exact_page_ms": statistics.median(t for t, _ in exact) * 1000,
+            "all_results": results, "all_seconds": all_seconds,
+            "all_us_per_result": all_seconds / max(1, results) * 1e6}
 
 
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+def sizes_of(data_dir: str) -> dict[str, int]:
+    from stripecli.emulator.store import Store
+
+    store = Store(data_dir)
+    try:
+        return store.sizes()
+    finally:
+        store.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=2000, help="requests per phase (default 2000)")
-    parser.add_argument("--seconds", type=float, default=20.0, help="time cap per phase (default 20)")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="object counts to measure stripecli at")
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds per load phase (default 5)")
+    parser.add_argument("--connections", type=int, default=8, help="keep-alive connections (default 8)")
     parser.add_argument("--localstripe", help="the localstripe executable")
+    parser.add_argument("--stripe-mock", help="the stripe-mock binary")
     args = parser.parse_args(argv)
-
-    results: dict[str, dict[str, float]] = {}
+    sizes = [int(s) for s in args.sizes.split(",")]
     notes: list[str] = []
+    others: dict[str, dict[str, Any]] = {}
+    ours: dict[int, dict[str, Any]] = {}
+
     with tempfile.TemporaryDirectory(prefix="bench-emulator-") as tmp:
         tmpdir = Path(tmp)
-        proc, base = start_stripecli(str(tmpdir / "data"), tmpdir / "stripecli.log")
-        try:
-            with httpx.Client(base_url=base, timeout=30) as client:
-                results["stripecli emulator serve (uvicorn)"] = measure(client, args.n, args.seconds)
-        finally:
-            stop(proc)
-
         command, how = find_localstripe(args.localstripe)
         if command is None:
             notes.append("localstripe skipped: " + how)
         else:
+            proc, base = start_localstripe(command, tmpdir / "localstripe.log")
             try:
-                proc, base = start_localstripe(command, tmpdir / "localstripe.log")
-            except Exception as exc:  # noqa: BLE001 - say why and go on
-                notes.append("localstripe skipped: it did not start (%s)" % exc)
-            else:
-                try:
-                    with httpx.Client(base_url=base, timeout=30) as client:
-                        results["localstripe (aiohttp)"] = measure(client, args.n, args.seconds)
-                finally:
-                    stop(proc)
+                others["localstripe"] = measure_http(base, args, None)
+            finally:
+                stop(proc)
+        if args.stripe_mock:
+            proc, base = start_stripe_mock(args.stripe_mock, tmpdir / "stripe-mock.log")
+            try:
+                others["stripe-mock"] = measure_http(base, args, ["/v1/customers/cus_123"])
+            finally:
+                stop(proc)
+        else:
+            notes.append("stripe-mock skipped: no --stripe-mock binary given")
 
-        from stripecli.emulator.transport import local_transport
+        data_dir = str(tmpdir / "data")
+        next_i = 0
+        for size in sizes:
+            next_i = fill(data_dir, size, next_i)
+            unique = next_i - 1  # the last filled customer: "User f<unique>" is the only one with that name
+            ids = sample_ids(data_dir, 2000)
+            proc, base = start_stripecli(data_dir, tmpdir / ("stripecli-%d.log" % size))
+            try:
+                result = measure_http(base, args, ["/v1/customers/" + i for i in ids])
+                result["search"] = measure_search(base, "user f%d" % unique, "userf%d@example.com" % unique)
+            finally:
+                stop(proc)
+            result["sizes"] = sizes_of(data_dir)
+            ours[size] = result
 
-        with httpx.Client(transport=local_transport(str(tmpdir / "local")), base_url="http://local") as client:
-            results["stripecli --local (in-process, no HTTP)"] = measure(client, args.n, args.seconds)
+    print("python %s, %s, %d cores, %d keep-alive connections, %.0f s per phase, loopback" % (
+        sys.version.split()[0], sys.platform, os.cpu_count() or 0, args.connections, args.seconds))
+    print("%-34s %10s %11s %9s %12s %9s" % ("server", "create/s", "retrieve/s", "p50 ms", "list10/s", "p50 ms"))
 
-    print("python %s, %s, n=%d per phase, one keep-alive client, loopback" % (
-        sys.version.split()[0], sys.platform, args.n))
-    print("%-42s %12s %12s" % ("server", "create/s", "retrieve/s"))
-    for name, r in results.items():
-        print("%-42s %12.0f %12.0f" % (name, r["create"], r["retrieve"]))
-    ours = results.get("stripecli emulator serve (uvicorn)")
-    theirs = results.get("localstripe (aiohttp)")
-    if ours and theirs:
-        print("ratio stripecli/localstripe: create %.2fx, retrieve %.2fx" % (
-            ours["create"] / theirs["create"], ours["retrieve"] / theirs["retrieve"]))
+    def row(name: str, r: dict[str, Any]) -> None:
+        print("%-34s %10.0f %11.0f %9.2f %12.0f %9.2f" % (name, r["create"]["rps"], r["retrieve"]["rps"],
+                                                         r["retrieve"]["p50_ms"], r["list"]["rps"],
+                                                         r["list"]["p50_ms"]))
+
+    for name, r in others.items():
+        row(name, r)
+    for size, r in ours.items():
+        row("stripecli emulator serve @%d" % size, r)
+    print()
+    print("%-34s %12s %12s %10s %14s %12s" % ("stripecli search", "substr ms", "exact ms", "results", "all pages s",
+                                            "us/result"))
+    for size, r in ours.items():
+        s = r["search"]
+        print("%-34s %12.1f %12.1f %10d %14.2f %12.1f" % ("@%d objects" % size, s["substring_page_ms"],
+                                                          s["exact_page_ms"], s["all_results"], s["all_seconds"],
+                                                          s["all_us_per_result"]))
+    print()
+    print("%-34s %14s %10s %16s" % ("stripecli storage", "database", "wal", "bytes/object"))
+    for size, r in ours.items():
+        z = r["sizes"]
+        print("%-34s %14d %10d %16d" % ("@%d objects (%d stored)" % (size, z["objects"]), z["database_bytes"],
+                                        z["wal_bytes"], z["bytes_per_object"]))
+    print()
+    first = ours[sizes[0]]
+    for name, r in others.items():
+        print("ratio stripecli@%d/%s: retrieve %.2fx, create %.2fx, list %.2fx" % (
+            sizes[0], name, first["retrieve"]["rps"] / r["retrieve"]["rps"], first["create"]["rps"] / r["create"]["rps"],
+            first["list"]["rps"] / r["list"]["rps"]))
+    last = ours[sizes[-1]]
+    if len(sizes) > 1:
+        print("ratio stripecli@%d/@%d p50 latency: retrieve %.2fx, list %.2fx; search time per result %.2fx" % (
+            sizes[-1], sizes[0], last["retrieve"]["p50_ms"] / first["retrieve"]["p50_ms"],
+            last["list"]["p50_ms"] / first["list"]["p50_ms"],
+            last["search"]["all_us_per_result"] / first["search"]["all_us_per_result"]))
     for note in notes:
         print(note)
     return 0

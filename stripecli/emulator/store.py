@@ -28,7 +28,8 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
 from stripecli.emulator.datafiles import create_private, sizes
-from stripecli.emulator.tables import field_indexes, search_backfill, search_number
+from stripecli.emulator.tables import (field_indexes, search_backfill, search_drop, search_number,
+                                       search_table_current)
 
 DB_NAME = "emulator.sqlite3"
 SCHEMA_VERSION = 1
@@ -181,11 +182,12 @@ class Store:
 
     def _init_schema(self) -> None:
         with self.write() as conn:
-            had_search = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_values'").fetchone()
-            for statement in _SCHEMA.split(";") + field_indexes():
+            found = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_values'").fetchone()
+            current = search_table_current(found[0] if found else None)
+            for statement in ([] if current else search_drop()) + _SCHEMA.split(";") + field_indexes():
                 if statement.strip():
                     conn.execute(statement)
-            if not had_search:  # a database from before search_values: copy what it holds
+            if not current:  # made just now: copy in what the database already holds
                 for statement in search_backfill():
                     conn.execute(statement)
             conn.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)

@@ -86,28 +86,41 @@ def _copy_search_values(row: str, source: str = "") -> list[str]:
     ]
 
 
-SEARCH_TABLE = "search_values"
+_FORGET = ("DELETE FROM search_values WHERE object_type = old.type AND object_created = old.created "
+           "AND object_seq = old.seq")
 
 
 def search_schema() -> list[str]:
     """The ``search_values`` table and the triggers that keep it."""
     insert = ";\n".join(_copy_search_values("new"))
     return [
-        "CREATE TABLE IF NOT EXISTS search_values (object_seq INTEGER NOT NULL, object_type TEXT NOT NULL, "
-        "object_created INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, "
-        "PRIMARY KEY (object_seq, field)) WITHOUT ROWID",
-        # a page of a substring match reads this index newest first and stops after the page
-        "CREATE INDEX IF NOT EXISTS search_values_in_order ON search_values "
-        "(object_type, field, object_created, object_seq, value)",
+        # clustered in list order: a substring page scans one type's values newest first (other
+        # fields' rows are skipped without reading any JSON) and stops after the page; deleting an
+        # object's rows is a range on its (type, created, seq)
+        "CREATE TABLE IF NOT EXISTS search_values (object_type TEXT NOT NULL, object_created INTEGER NOT NULL, "
+        "object_seq INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, " + _SEARCH_KEY + ") WITHOUT ROWID",
         # an exact match (metadata['order']:'6735') is a lookup, already newest first
         "CREATE INDEX IF NOT EXISTS search_values_by_value ON search_values "
         "(object_type, field, value, object_created, object_seq)",
         "CREATE TRIGGER IF NOT EXISTS objects_search_insert AFTER INSERT ON objects BEGIN %s; END" % insert,
-        "CREATE TRIGGER IF NOT EXISTS objects_search_update AFTER UPDATE OF data ON objects BEGIN "
-        "DELETE FROM search_values WHERE object_seq = old.seq; %s; END" % insert,
-        "CREATE TRIGGER IF NOT EXISTS objects_search_delete AFTER DELETE ON objects BEGIN "
-        "DELETE FROM search_values WHERE object_seq = old.seq; END",
+        "CREATE TRIGGER IF NOT EXISTS objects_search_update AFTER UPDATE OF data ON objects BEGIN %s; %s; END"
+        % (_FORGET, insert),
+        "CREATE TRIGGER IF NOT EXISTS objects_search_delete AFTER DELETE ON objects BEGIN %s; END" % _FORGET,
     ]
+
+
+_SEARCH_KEY = "PRIMARY KEY (object_type, object_created, object_seq, field)"
+
+
+def search_table_current(create_sql: str | None) -> bool:
+    """Whether a database's ``search_values`` (its ``CREATE`` text, None if absent) has today's
+    layout; if not, ``search_drop`` removes it so that it is made again and refilled."""
+    return create_sql is not None and _SEARCH_KEY in create_sql
+
+
+def search_drop() -> list[str]:
+    return ["DROP TRIGGER IF EXISTS objects_search_insert", "DROP TRIGGER IF EXISTS objects_search_update",
+            "DROP TRIGGER IF EXISTS objects_search_delete", "DROP TABLE IF EXISTS search_values"]
 
 
 def search_backfill() -> list[str]:
