@@ -103,7 +103,8 @@ class Emulator:
     def __init__(self, data_dir: str | None = None, *, advance_seconds: float | None = None) -> None:
         self.store = Store(data_dir)
         self.advance_seconds = advance_seconds_from_env() if advance_seconds is None else float(advance_seconds)
-        routes.table()  # build the route table now rather than on the first request
+        # the route table is built per method on its first request: a --local command that only
+        # reads never builds the trees of POST and DELETE
         events.install()  # each write transaction records its events (and their deliveries)
 
     @property

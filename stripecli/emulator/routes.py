@@ -98,17 +98,29 @@ def _kind(verb: str, op: dict[str, Any], singleton_paths: set[str]) -> str:
     return "action"
 
 
-@lru_cache(maxsize=None)
 def table() -> dict[str, _Node]:
     """Method -> the root of a segment tree, built from ``model.routes()`` alone (no operation's
     params are read until a request reaches it)."""
-    ops = model.routes()
-    singleton_paths = {op["path"] for op in ops if op["method"] == "GET" and not op["has_path_params"]
-                       and op.get("returns") == "object"}
-    roots: dict[str, _Node] = {}
-    for op in ops:
+    return {method: _root(method) for method in sorted({op["method"] for op in model.routes()})}
+
+
+@lru_cache(maxsize=None)
+def _singleton_paths() -> frozenset[str]:
+    return frozenset(op["path"] for op in model.routes() if op["method"] == "GET" and not op["has_path_params"]
+                     and op.get("returns") == "object")
+
+
+@lru_cache(maxsize=None)
+def _root(method: str) -> _Node:
+    """The segment tree of one method, built on its first request (a ``--local`` command that
+    only reads builds the GET tree alone)."""
+    singleton_paths = _singleton_paths()
+    roots: dict[str, _Node] = {method: _Node()}
+    for op in model.routes():
+        if op["method"] != method:
+            continue
         segments = op["path"].strip("/").split("/")
-        node = roots.setdefault(op["method"], _Node())
+        node = roots[method]
         names = []
         for seg in segments:
             if seg.startswith("{") and seg.endswith("}"):
@@ -124,7 +136,12 @@ def table() -> dict[str, _Node]:
         node.routes[op["method"]] = Route(op["group"], op["resource"], op["verb"], op["method"], op["path"],
                                           _kind(op["verb"], op, singleton_paths), obj, res_obj, names,
                                           frozenset(t for t in types if t))
-    return roots
+    return roots[method]
+
+
+@lru_cache(maxsize=None)
+def _methods() -> frozenset[str]:
+    return frozenset(op["method"] for op in model.routes())
 
 
 def _walk(node: _Node, segments: list[str], i: int, values: list[str], method: str) -> Route | None:
@@ -146,9 +163,9 @@ def _walk(node: _Node, segments: list[str], i: int, values: list[str], method: s
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-    root = table().get(method.upper())
-    if root is None:
+    if method.upper() not in _methods():
         return None
+    root = _root(method.upper())
     segments = path.strip("/").split("/")
     values: list[str] = []
     route = _walk(root, segments, 0, values, method.upper())

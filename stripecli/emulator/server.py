@@ -187,6 +187,9 @@ def serve(data_dir: str | None = None, host: str = DEFAULT_HOST, port: int = DEF
         raise PermissionError("%s is not a loopback address; pass allow_remote to listen on it" % host)
     sock = bind(host, port)
     emulator = Emulator(data_dir)
+    from stripecli.emulator import routes
+
+    routes.table()  # a server builds every method's routes before it says it is listening
     server = Server(emulator, sock)
     shown_host = "[%s]" % host if ":" in host else host
     base = "http://%s:%s" % (shown_host, server.port)

@@ -28,11 +28,9 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
 from stripecli.emulator.datafiles import create_private, sizes
-from stripecli.emulator.tables import (field_indexes, search_backfill, search_drop, search_number,
-                                       search_table_current)
+from stripecli.emulator.tables import ensure_schema, search_number
 
 DB_NAME = "emulator.sqlite3"
-SCHEMA_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -181,16 +179,7 @@ class Store:
             self._local.conn = None
 
     def _init_schema(self) -> None:
-        with self.write() as conn:
-            found = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_values'").fetchone()
-            current = search_table_current(found[0] if found else None)
-            for statement in ([] if current else search_drop()) + _SCHEMA.split(";") + field_indexes():
-                if statement.strip():
-                    conn.execute(statement)
-            if not current:  # made just now: copy in what the database already holds
-                for statement in search_backfill():
-                    conn.execute(statement)
-            conn.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
+        ensure_schema(self.conn, self.write, _SCHEMA.split(";"))
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+import sqlite3
+import zlib
+from typing import Any, Callable, ContextManager
 
 
 # The JSON fields that lists, clock advances and searches filter on most (``?customer=``,
@@ -126,3 +128,24 @@ def search_drop() -> list[str]:
 def search_backfill() -> list[str]:
     """Fill ``search_values`` for objects stored before the table existed."""
     return _copy_search_values("objects", "objects, ")
+
+
+def ensure_schema(conn: sqlite3.Connection, write: Callable[[], ContextManager[sqlite3.Connection]],
+                  tables: list[str]) -> None:
+    """Create what is missing: the store's ``tables`` statements, then the indexes and the
+    search side table (remade and refilled if it has an older layout). The database's
+    ``user_version`` holds a fingerprint of the statements that made it, so opening a database
+    that is already current (every ``--local`` command) costs one read, not a write transaction."""
+    statements = [t for t in tables if t.strip()] + field_indexes()
+    version = zlib.crc32(";".join(statements).encode()) & 0x7FFFFFFF
+    if conn.execute("PRAGMA user_version").fetchone()[0] == version:
+        return
+    with write() as conn:
+        found = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_values'").fetchone()
+        current = search_table_current(found[0] if found else None)
+        for statement in ([] if current else search_drop()) + statements:
+            conn.execute(statement)
+        if not current:  # made just now: copy in what the database already holds
+            for statement in search_backfill():
+                conn.execute(statement)
+        conn.execute("PRAGMA user_version = %d" % version)

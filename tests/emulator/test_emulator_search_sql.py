@@ -96,6 +96,7 @@ def test_a_database_from_before_the_side_table_is_filled_on_open(tmp_path):
         for obj in OBJECTS:
             s.insert(obj)
         s.conn.execute("DROP TABLE search_values")
+        s.conn.execute("PRAGMA user_version = 1")  # what databases of that time held
     s.close()
     reopened = Store(str(tmp_path / "data"))
     rows = reopened.select(*search.page_query("name~'rosen'", ("customer",), None, 10))
@@ -111,10 +112,23 @@ def test_a_side_table_of_an_older_layout_is_made_again(tmp_path):
                        "value TEXT NOT NULL, PRIMARY KEY (object_seq, field)) WITHOUT ROWID")
         for obj in OBJECTS:
             s.insert(obj)
+        s.conn.execute("PRAGMA user_version = 1")
     s.close()
     reopened = Store(str(tmp_path / "data"))
     rows = reopened.select(*search.page_query("metadata['order']:'12'", ("customer",), None, 10))
     assert [r.id for r in rows] == ["cus_2"]
+
+
+def test_opening_a_current_database_writes_nothing(tmp_path, monkeypatch):
+    Store(str(tmp_path / "data")).close()  # made and current
+    writes = []
+    original = Store.write
+    monkeypatch.setattr(Store, "write", lambda self: (writes.append(1), original(self))[1])
+    Store(str(tmp_path / "data")).close()
+    assert writes == []
+    (tmp_path / "other").mkdir()
+    Store(str(tmp_path / "other")).close()  # a new database: the schema is written
+    assert writes == [1]
 
 
 def _plan_of(store: Store, query: str) -> str:
