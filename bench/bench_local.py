@@ -1,39 +1,15 @@
 #!/usr/bin/env python3
-"""Start-up of stripecli against a one-command Typer hello-world app, like for like, and a
-``--local`` command against the same command over HTTP, measured side by side.
+"""A whole ``--local`` command against the same command over HTTP to ``stripecli emulator serve``.
 
-    python bench/bench_startup.py [--runs 30]
+    python bench/bench_local.py [--runs 30]
 
-<<<<<<< HEAD
-Runs, interleaved so that machine noise hits both alike, and compared like with like (a rich
-help against a rich help, a plain one against a plain one):
-  - ``stripecli --version``                              vs ``python hello.py``
-  - ``stripecli --help`` (rich)                          vs ``python hello.py --help`` (rich)
-  - ``stripecli customers list --help`` (a core leaf, plain help)
-                                                         vs ``python hello_plain.py --help``
-  - ``stripecli billing credit-transactions list --help`` (a billing leaf, plain help)
-                                                         vs ``python hello_plain.py --help``
-and prints the median wall time of each and the ratio (target: within 1.15x).
-=======
-Runs, interleaved so that machine noise hits both sides alike:
-  - ``stripecli --version``                               vs ``python hello.py``
-  - ``stripecli billing credit-transactions list --help`` vs ``python hello_plain.py --help``
-  - ``stripecli customers list --help`` (a core leaf)     vs ``python hello_plain.py --help``
-  - ``stripecli customers list --limit 3 --local``         vs the same command with
-    ``STRIPE_API_BASE`` on a running ``stripecli emulator serve`` (same data)
+Runs, interleaved so that machine noise hits both sides alike, on the same data (five
+customers): ``stripecli customers list --limit 3 -o json --local`` (the emulator in-process)
+against the same command with ``STRIPE_API_BASE`` on a running ``emulator serve``, and the same
+pair for ``customers create``. Prints the median wall time of each and the ratio (target: the
+``--local`` process within 1.0x of the one over HTTP).
 
-and prints the median wall time of each and the ratio. A verb's help is plain text (click's
-formatter), so the hello-world it is compared with prints plain help too
-(``rich_markup_mode=None``); ``--version`` prints one line on both sides. Targets: help within
-1.15x of the hello-world, ``--local`` within 1.0x of the same command over HTTP.
->>>>>>> 144ee84 (Opening a current database costs one read; routes built per method on first use; bench_startup compares like with like and --local with HTTP)
-
-A generated verb's help is plain text (surface/build.py says why), so the leaves are measured
-against the same hello with Typer's plain formatter (``rich_markup_mode=None``); the root help is
-rich, like the hello's default.
-
-Both sides run as installed code runs: stripecli's modules are byte-compiled first (as a regular
-``pip install`` does), since the hello-world's Typer already is.
+stripecli's modules are byte-compiled first, as a regular ``pip install`` does.
 """
 
 from __future__ import annotations
@@ -116,48 +92,10 @@ def main() -> int:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=15)
-    print(f"{'case':<12} {'stripecli':>12} {'typer hello':>12} {'ratio':>7}  (median of {args.runs}, target <= 1.15x)")
-    for name, (ours, base) in results.items():
-        m_ours, m_base = statistics.median(ours), statistics.median(base)
-        print(f"{name:<12} {m_ours * 1000:>10.1f}ms {m_base * 1000:>10.1f}ms {m_ours / m_base:>6.2f}x")
-=======
-        hello.write_text(HELLO.replace("MODE", ""))
-        plain = Path(tmp) / "hello_plain.py"
-        plain.write_text(HELLO.replace("MODE", "rich_markup_mode=None"))
-        data_dir = str(Path(tmp) / "data")
-        local_env = dict(env, STRIPECLI_DATA_DIR=data_dir)
-        for i in range(5):
-            subprocess.run(stripecli_cmd + ["customers", "create", "--local", "--email", "c%d@example.com" % i],
-                           stdout=subprocess.DEVNULL, env=local_env, check=True)
-        server, base = serve(stripecli_cmd, data_dir, env, Path(tmp) / "serve.log")
-        try:
-            http_env = dict(env, STRIPE_API_BASE=base)
-            listing = ["customers", "list", "--limit", "3", "-o", "json"]
-            pairs = {
-                "--version": ((stripecli_cmd + ["--version"], env), ([sys.executable, str(hello)], env)),
-                "group leaf help": ((stripecli_cmd + ["billing", "credit-transactions", "list", "--help"], env),
-                                    ([sys.executable, str(plain), "--help"], env)),
-                "core leaf help": ((stripecli_cmd + ["customers", "list", "--help"], env),
-                                   ([sys.executable, str(plain), "--help"], env)),
-                "--local vs HTTP": ((stripecli_cmd + listing + ["--local"], local_env),
-                                    (stripecli_cmd + listing, http_env)),
-            }
-            for (a, a_env), (b, b_env) in pairs.values():  # warm the page cache
-                timed(a, a_env)
-                timed(b, b_env)
-            results = {name: ([], []) for name in pairs}
-            for _ in range(args.runs):
-                for name, ((a, a_env), (b, b_env)) in pairs.items():
-                    results[name][0].append(timed(a, a_env))
-                    results[name][1].append(timed(b, b_env))
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=15)
     print(f"{'case':<8} {'--local':>12} {'over HTTP':>12} {'ratio':>7}  (median of {args.runs}, target <= 1.0x)")
-    for name, (ours, base_times) in results.items():
-        m_ours, m_base = statistics.median(ours), statistics.median(base_times)
-        print(f"{name:<8} {m_ours * 1000:>10.1f}ms {m_base * 1000:>10.1f}ms {m_ours / m_base:>6.2f}x")
->>>>>>> 144ee84 (Opening a current database costs one read; routes built per method on first use; bench_startup compares like with like and --local with HTTP)
+    for name, (ours, theirs) in results.items():
+        m_ours, m_theirs = statistics.median(ours), statistics.median(theirs)
+        print(f"{name:<8} {m_ours * 1000:>10.1f}ms {m_theirs * 1000:>10.1f}ms {m_ours / m_theirs:>6.2f}x")
     return 0
 
 
