@@ -146,3 +146,36 @@ def test_sigkill_at_a_random_point_then_a_rerun_gives_exactly_1000(tmp_path, emu
     for r in records:
         if r["type"] == "sent":
             assert keys.setdefault(r["line"], r["idempotency_key"]) == r["idempotency_key"]  # same key every time
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT"), reason="needs SIGINT")
+def test_ctrl_c_stops_cleanly_with_exit_130_and_the_rerun_finishes(tmp_path, emulator):
+    source = tmp_path / "customers.jsonl"
+    write_creates(source)
+    data_dir = tmp_path / "cli-data"
+    env = dict(os.environ, STRIPE_API_KEY=KEY, STRIPE_API_BASE=emulator.base, STRIPECLI_DATA_DIR=str(data_dir),
+               PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "stripecli", "customers", "create", "--from", str(source), "-o", "id"]
+    first = subprocess.Popen(command, env=env, cwd=str(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        wait_for(lambda: first.poll() is not None
+                 or sum(1 for r in journal(data_dir) if r["type"] == "done") >= 100, timeout=60, interval=0.005)
+        assert first.poll() is None, "the run finished before Ctrl-C"
+        first.send_signal(signal.SIGINT)
+        out, err = first.communicate(timeout=60)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 130, err
+    assert "stopped early:" in err and "run the same command again to resume" in err and "Traceback" not in err
+    records = journal(data_dir)
+    done = {r["line"] for r in records if r["type"] == "done"}
+    assert len(out.split()) == len(done)  # every line done was printed, none in flight was lost
+    assert records[-1]["type"] == "end" and records[-1]["interrupted"] is True
+
+    second = subprocess.run(command, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stderr
+    assert len(second.stdout.split()) == N
+    assert f"{len(done)} resumed" in second.stderr
+    assert len(customers(emulator.base)) == N
