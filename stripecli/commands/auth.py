@@ -334,13 +334,38 @@ def switch(name: str = typer.Argument(..., metavar="NAME", help="The profile to 
     return exit_codes.OK
 
 
+def _delete_keys(name: str, record: dict) -> str | None:
+    """Delete ``name``'s keys (keyring items, then the file kept by --insecure-storage); what went
+    wrong, or None when nothing of the profile's is left."""
+    from stripecli import config, credentials
+
+    for mode in config.MODES:
+        entry = record.get(mode)
+        if not isinstance(entry, dict) or entry.get("storage", "keyring") != "keyring":
+            continue
+        try:
+            credentials.keyring_delete(name, mode)
+        except CliError as err:
+            reason = err.message.removesuffix(": " + credentials.NO_KEYRING_CHOICES)
+            return f"{credentials.SERVICE}/{credentials.keyring_username(name, mode)}: {reason}"
+    try:
+        config.delete_file_key(name)
+    except OSError as exc:
+        return f"{config.credentials_path()}: {exc.strerror or exc}"
+    return None
+
+
 @app.command()
 def logout(
     profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP, metavar="NAME"),
     all_profiles: bool = typer.Option(False, "--all", help="Log out of every profile."),
 ) -> int:
-    """Delete a profile's keys (test and live) from the keyring and the profile from profiles.toml."""
-    from stripecli import config, credentials
+    """Delete a profile's keys (test and live) from the keyring, then the profile from profiles.toml.
+
+    If a key cannot be deleted (the keyring fails or does not answer), the profile is kept, so
+    that no key is left in the keyring without a profile pointing at it; the command says so and
+    exits 3. Run it again once the keyring answers."""
+    from stripecli import config
 
     session = _session(profile=profile)
     env, profile = session.env, session.options.profile
@@ -360,18 +385,14 @@ def logout(
             raise CliError(f"not logged in to profile '{name}' (profiles: {known})")
         names = [name]
 
-    failures: list[str] = []
+    kept: list[str] = []
     for name in names:
-        record = profiles.get(name) if isinstance(profiles.get(name), dict) else {}
-        for mode in config.MODES:
-            entry = record.get(mode)
-            if not isinstance(entry, dict) or entry.get("storage", "keyring") != "keyring":
-                continue
-            try:
-                credentials.keyring_delete(name, mode)
-            except CliError as err:
-                failures.append(f"{credentials.SERVICE}/{credentials.keyring_username(name, mode)}: {err.message}")
-        config.delete_file_key(name)
+        # The keys go first: a profile is removed only once nothing it points to is left behind,
+        # so a keyring that fails or hangs never leaves a key nobody knows about.
+        problem = _delete_keys(name, profiles.get(name) if isinstance(profiles.get(name), dict) else {})
+        if problem:
+            kept.append(f"profile '{name}' is kept: its key could not be deleted from the OS keyring ({problem})")
+            continue
         data = config.load_profiles()
         (data.get("profiles") or {}).pop(name, None)
         was_default = config.default_profile_name(data) == name
@@ -383,7 +404,6 @@ def logout(
         if was_default and remaining and not all_profiles:
             _say(env, f"There is no default profile now (left: {', '.join(remaining)}): "
                       "use --profile NAME, or 'stripecli auth switch NAME'.")
-    if failures:
-        raise AuthError("the profile is gone from profiles.toml, but the key could not be deleted from the OS keyring: "
-                        + "; ".join(failures))
+    if kept:
+        raise AuthError("; ".join(kept) + ": run 'stripecli auth logout' again once the keyring answers")
     return exit_codes.OK

@@ -4558,7 +4558,7 @@ function __stripecli_desc
         case 'auth switch'
             printf '%s\n' 'Make NAME the default profile (STRIPE_PROFILE and --profile still win).'
         case 'auth logout'
-            printf '%s\n' 'Delete a profile\'s keys (test and live) from the keyring and the profile from profiles....'
+            printf '%s\n' 'Delete a profile\'s keys (test and live) from the keyring, then the profile from profile...'
         case 'completion'
             printf '%s\n' 'Shell completion scripts: show or install for bash, zsh, fish, PowerShell.'
         case 'completion show'

@@ -69,6 +69,10 @@ class HangingKeyring(DictKeyring):
         self.release.wait(30)
         super().set_password(service, username, password)
 
+    def delete_password(self, service: str, username: str) -> None:
+        self.release.wait(30)
+        super().delete_password(service, username)
+
 
 def install_keyring(backend: Any) -> None:
     import keyring

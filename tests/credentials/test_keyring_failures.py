@@ -131,10 +131,59 @@ def test_the_default_timeout_is_3_seconds(monkeypatch):
     assert keyring_timeout() == 0.5
 
 
-def test_logout_removes_the_profile_even_when_the_keyring_is_gone(run_cli):
+def test_logout_keeps_the_profile_when_the_keyring_is_gone(run_cli, memory_keyring):
     run_cli("auth", "login", "--api-key-stdin", "--no-verify", stdin=TEST_KEY)
     install_keyring(fail.Keyring())
     result = run_cli("auth", "logout")
     assert result.exit_code == 3
-    assert "could not be deleted from the OS keyring" in result.stderr
+    assert result.stderr.startswith("error: profile 'default' is kept: its key could not be deleted from the OS keyring")
+    assert result.stderr.strip().endswith("run 'stripecli auth logout' again once the keyring answers")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Logged out" not in result.output
+    assert "default" in config.load_profiles()["profiles"]
+    install_keyring(memory_keyring)  # the keyring is back: the key is still there, and now goes
+    assert memory_keyring.items
+    again = run_cli("auth", "logout")
+    assert again.exit_code == 0, again.stderr
+    assert memory_keyring.items == {}
     assert config.load_profiles().get("profiles") == {}
+
+
+def test_logout_while_the_keyring_hangs_keeps_the_profile_and_says_so(run_cli, monkeypatch, memory_keyring):
+    run_cli("auth", "login", "--api-key-stdin", "--no-verify", stdin=TEST_KEY)
+    monkeypatch.setenv("STRIPECLI_KEYRING_TIMEOUT", "0.2")
+    hanging = HangingKeyring()
+    hanging.items = memory_keyring.items  # the same stored key, behind a keyring that does not answer
+    install_keyring(hanging)
+    try:
+        started = time.monotonic()
+        result = run_cli("auth", "logout")
+        elapsed = time.monotonic() - started
+    finally:
+        hanging.release.set()
+    assert result.exit_code == 3
+    assert "profile 'default' is kept" in result.stderr and "did not answer within 0.2 s" in result.stderr
+    assert "--insecure-storage" not in result.stderr  # advice for login, not for logout
+    assert elapsed < 2
+    assert "default" in config.load_profiles()["profiles"]
+
+
+def test_logout_all_removes_what_it_can_and_keeps_the_rest(run_cli, memory_keyring):
+    for name in ("a", "b"):
+        run_cli("auth", "login", "--profile", name, "--api-key-stdin", "--no-verify", stdin=TEST_KEY)
+
+    class FailsForB(DictKeyring):
+        def delete_password(self, service, username):
+            if username.startswith("b"):
+                raise RuntimeError("locked")
+            super().delete_password(service, username)
+
+    failing = FailsForB()
+    failing.items = memory_keyring.items
+    install_keyring(failing)
+    result = run_cli("auth", "logout", "--all")
+    assert result.exit_code == 3
+    assert "Logged out of profile 'a'." in result.output
+    assert "profile 'b' is kept" in result.stderr
+    assert sorted(config.load_profiles()["profiles"]) == ["b"]
+    assert [user for (_, user) in failing.items] and all(user.startswith("b") for (_, user) in failing.items)
