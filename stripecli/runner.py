@@ -31,7 +31,7 @@ def run_operation(op: Operation, path_values: list[str], specs: list[FlagSpec], 
     from stripecli.surface.request import operation_request
 
     session = sessions.for_command(opts)
-    session.format  # a bad -o is a usage error before anything else
+    session.check_output(op.get("object"), op.get("returns", "object"))  # -o and --fields before anything else
     req = operation_request(op, path_values, specs, values, session.options)
     return execute(session, req, op.get("returns", "object"), op.get("object"))
 

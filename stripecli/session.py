@@ -114,9 +114,24 @@ class Session:
 
     @property
     def fields(self) -> list[str] | None:
-        text = self.options.fields
-        picked = [f.strip() for f in text.split(",") if f.strip()] if text else []
-        return picked or None
+        """``--fields`` as a list of dotted paths; a usage error when a name is empty."""
+        from stripecli.surface.fields import parse_fields
+
+        try:
+            return parse_fields(self.options.fields)
+        except ValueError as exc:
+            raise UsageError(f"invalid value for --fields: {exc}") from None
+
+    def check_output(self, object_type: str | None, returns: str = "object") -> None:
+        """``-o`` and ``--fields`` checked before anything is sent: a format that is not one, a
+        field the answer cannot have (``stripecli.surface.fields``)."""
+        from stripecli.surface.fields import check_fields
+
+        self.format  # noqa: B018 - a bad -o is a usage error
+        try:
+            check_fields(self.fields, object_type, returns)
+        except ValueError as exc:
+            raise UsageError(f"invalid value for --fields: {exc}") from None
 
     def error_format(self) -> str:
         """Errors are JSON on stderr only when JSON output was asked for (-o or STRIPECLI_OUTPUT);

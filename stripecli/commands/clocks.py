@@ -132,7 +132,7 @@ def _advance(**kwargs: Any) -> int:
             raise UsageError(f"invalid value for {flag}: {exc}") from None
     if opts.dry_run and by:
         raise UsageError("--by counts from the clock's frozen time, which --dry-run does not read: use --to TIME")
-    session.format  # a bad -o is a usage error before anything is read
+    session.check_output("test_helpers.test_clock")  # -o and --fields before anything is read
     with session.client() as client:
         # The clock's frozen time is read first: --by counts from it, and both --to and
         # --by are checked against Stripe's rules before anything is changed. --dry-run

@@ -28,7 +28,7 @@ def _run(**kwargs: Any) -> int:
     if not path.startswith("/v1/") and not path.startswith("/v2/"):
         raise UsageError(f"invalid value for PATH: '{path}' must start with /v1/ or /v2/")
     path = _as_sent(path)
-    session.format  # a bad -o is a usage error before anything else
+    session.check_output(None)  # -o and the form of --fields before anything else
     req = ApiRequest(method=method, path=path, params=extra_params(session.options))
     returns = "search" if path.rstrip("/").endswith("/search") else ("list" if method == "GET" else "object")
     return execute(session, req, returns, None)

@@ -14,15 +14,14 @@ OUTPUT_ENV_VAR = "STRIPECLI_OUTPUT"
 def resolve_format(flag: str | None, env: Environment) -> str:
     """The output format: ``--output`` wins, then ``STRIPECLI_OUTPUT``, then ``table`` when
     stdout is a terminal and ``json`` when it is not. Raises ValueError (one line) for a value
-    that is not one of FORMATS."""
-    if flag:
-        value, source = flag, "output format"
-    else:
-        value = env.environ.get(OUTPUT_ENV_VAR, "").strip()
-        if not value:
-            return "table" if env.stdout_isatty else "json"
-        source = f"{OUTPUT_ENV_VAR} value"
-    fmt = value.strip().lower()
-    if fmt not in FORMATS:
-        raise ValueError(f"invalid {source} {value!r}: choose one of {', '.join(FORMATS)}")
-    return fmt
+    that is not exactly one of FORMATS (an empty STRIPECLI_OUTPUT counts as not set)."""
+    if flag is not None:  # given, even as '': -o '' is a mistake, not "the default"
+        if flag not in FORMATS:
+            raise ValueError(f"invalid value for -o/--output: {flag!r} is not one of: {', '.join(FORMATS)}")
+        return flag
+    value = env.environ.get(OUTPUT_ENV_VAR, "")
+    if not value.strip():
+        return "table" if env.stdout_isatty else "json"
+    if value not in FORMATS:  # as typed: JSON or ' json' is not a format, as in every other flag
+        raise ValueError(f"invalid {OUTPUT_ENV_VAR} value {value!r}: choose one of {', '.join(FORMATS)}")
+    return value

@@ -171,6 +171,19 @@ SHAPE_BAD = [
     ["customers", "list", "-d", HUGE_ID],
 ]
 
+# -- output: a format is its exact name; --fields are paths the answer can have -----------------------
+OUTPUT_BAD = [["-o", "JSON"], ["-o", ""], ["-o", " json"], ["-o", "xml"], ["--output", "Table"]]
+FIELDS_BAD = {
+    ("customers", "list"): ["emial", "id,emial", "address.citty", "created.x", "invoice_settings.custom_fields.x", "a..b",
+                            ".id", "id.", "metadata..x"],
+    ("customers", "get", "cus_1"): ["nope", "address.nope"],
+    ("billing", "subscriptions", "list"): ["plan.amount", "pryce", "billing_cycle_anchor.x"],
+    ("test-clocks", "advance", "clock_1", "--to", "2030-01-01"): ["nope", "frozen_time.x"],
+    ("request", "GET", "/v1/balance"): ["a..b", "."],
+}
+OUTPUT_COMMANDS = [["customers", "list"], ["customers", "get", "cus_1"], ["request", "GET", "/v1/balance"],
+                   ["test-clocks", "advance", "clock_1", "--to", "2030-01-01"], ["test-clocks", "show", "clock_1"]]
+
 # -- request: method and path -----------------------------------------------------------------------
 REQUEST_BAD = [
     ["request", "PUT", "/v1/customers"], ["request", "", "/v1/customers"], ["request", "GET", "v1/customers"],
@@ -218,6 +231,8 @@ def corpus() -> list[list[str]]:
     lines += [cmd + bad for cmd in GLOBAL_COMMANDS if cmd[-1] in ("list", "/v1/balance") for bad in PAGING_BAD]
     lines += [cmd + bad for cmd in TRANSPORT_COMMANDS for bad in TRANSPORT_BAD
               if not (cmd[1] == "show" and bad[0] == "-d")]
+    lines += [cmd + bad for cmd in OUTPUT_COMMANDS for bad in OUTPUT_BAD]
+    lines += [list(cmd) + ["--fields", bad] for cmd, bads in FIELDS_BAD.items() for bad in bads]
     lines += POST_HEADER_BAD + CLOCK_BAD + SHAPE_BAD + REQUEST_BAD + UNKNOWN
     unique: dict[tuple[str, ...], list[str]] = {}
     for argv in lines:

@@ -29,8 +29,15 @@ def test_empty_stripecli_output_is_ignored(pipe):
     assert resolve_format(None, pipe) == "json"
 
 
-def test_format_names_are_case_insensitive(pipe):
-    assert resolve_format("JSON", pipe) == "json"
+@pytest.mark.parametrize("flag", ["JSON", "Json", " json", "json ", "", "j"])
+def test_a_format_is_its_exact_name_and_empty_is_not_the_default(pipe, flag):
+    with pytest.raises(ValueError, match=r"^invalid value for -o/--output: .* is not one of: table, json, jsonl, csv, id$"):
+        resolve_format(flag, pipe)
+
+
+def test_an_empty_stripecli_output_is_not_set(pipe):
+    pipe.environ = {"STRIPECLI_OUTPUT": "  "}
+    assert resolve_format(None, pipe) == "json"
 
 
 def test_invalid_flag_names_the_value_and_the_choices(pipe):
