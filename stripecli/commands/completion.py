@@ -111,7 +111,9 @@ def _zshrc_mentions_zfunc() -> bool:
 
 
 def _say(text: str) -> None:
-    typer.echo(text, err=True)
+    from stripecli import session
+
+    session.current().say(text)
 
 
 @app.command()
@@ -120,7 +122,11 @@ def show(
                                 help="bash, zsh, fish or powershell."),
 ) -> int:
     """Print the completion script for SHELL on stdout."""
-    typer.echo(script(shell), nl=False)
+    from stripecli import session
+
+    out = session.current().env.stdout
+    out.write(script(shell))
+    out.flush()
     return exit_codes.OK
 
 

@@ -26,22 +26,30 @@ TIMESTAMPS = """Timestamp flags (--created, --frozen-time, --effective-at, ...) 
   +30d  -2h  +1w  +90m    an offset from now (s, m, h, d, w)"""
 
 
+def _print(text: str) -> None:
+    from stripecli import session
+
+    out = session.current().env.stdout
+    out.write(text + "\n")
+    out.flush()
+
+
 @app.command("exit-codes")
 def exit_codes() -> None:
     """The exit codes every command uses (stable: scripts can rely on them)."""
     from stripecli.exit_codes import EXIT_CODES
 
     for code, meaning in EXIT_CODES.items():
-        typer.echo(f"{code:>3}  {meaning}")
+        _print(f"{code:>3}  {meaning}")
 
 
 @app.command("output")
 def output() -> None:
     """Output formats, --fields, and what goes to stdout and stderr."""
-    typer.echo(OUTPUT)
+    _print(OUTPUT)
 
 
 @app.command("timestamps")
 def timestamps() -> None:
     """The forms a timestamp flag accepts."""
-    typer.echo(TIMESTAMPS)
+    _print(TIMESTAMPS)
