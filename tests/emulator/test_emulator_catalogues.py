@@ -142,3 +142,32 @@ def test_a_subscription_to_a_product_with_features_entitles_its_customer(api):
     assert ok(api.get("/v1/entitlements/active_entitlements/" + active[0]["id"]))["feature"] == feature["id"]
     ok(api.delete("/v1/subscriptions/" + sub["id"]))
     assert ok(api.get("/v1/entitlements/active_entitlements", params={"customer": customer["id"]}))["data"] == []
+
+
+def test_external_accounts_from_card_tokens_are_cards_and_from_bank_tokens_bank_accounts(api):
+    account = ok(api.post("/v1/accounts", data={"type": "custom", "country": "US"}))["id"]
+    card = ok(api.post("/v1/accounts/%s/external_accounts" % account, data={"external_account": "tok_visa_debit"}))
+    assert (card["object"], card["brand"], card["last4"], card["funding"]) == ("card", "Visa", "5556", "debit")
+    assert card["id"].startswith("card_") and card["account"] == account
+    bank = ok(api.post("/v1/accounts/%s/external_accounts" % account, data={"external_account": "btok_us"}))
+    assert (bank["object"], bank["last4"], bank["routing_number"]) == ("bank_account", "6789", "110000000")
+    listed = ok(api.get("/v1/accounts/%s/external_accounts" % account))["data"]
+    assert sorted(x["object"] for x in listed) == ["bank_account", "card"]
+    assert ok(api.get("/v1/accounts/%s/external_accounts/%s" % (account, card["id"])))["object"] == "card"
+
+
+def test_terminal_reader_actions_set_action_and_presenting_a_card_pays_the_intent(api):
+    reader = ok(api.post("/v1/terminal/readers", data={"registration_code": "simulated-wpe"}))
+    intent = ok(api.post("/v1/payment_intents", data={"amount": 1200, "currency": "usd"}))
+    started = ok(api.post("/v1/terminal/readers/%s/process_payment_intent" % reader["id"],
+                          data={"payment_intent": intent["id"]}))
+    assert started["action"]["type"] == "process_payment_intent" and started["action"]["status"] == "in_progress"
+    assert started["action"]["process_payment_intent"]["payment_intent"] == intent["id"]
+    busy = bad(api.post("/v1/terminal/readers/%s/collect_inputs" % reader["id"],
+                        data={"inputs[0][type]": "email", "inputs[0][custom_text][title]": "Email"}))
+    assert busy["code"] == "terminal_reader_busy"
+    done = ok(api.post("/v1/test_helpers/terminal/readers/%s/present_payment_method" % reader["id"]))
+    assert done["action"]["status"] == "succeeded"
+    paid = ok(api.get("/v1/payment_intents/" + intent["id"]))
+    assert paid["status"] == "succeeded" and paid["latest_charge"].startswith("ch_")
+    assert bad(api.post("/v1/terminal/readers/%s/cancel_action" % reader["id"]))["message"]

@@ -394,20 +394,26 @@ def walk(w: Walk) -> None:  # noqa: C901 - one operator's session, in order
     card_present = ok(w.post("/v1/payment_intents", amount=1200, currency="usd"))
     w.post("/v1/terminal/readers/{reader}/process_payment_intent", reader, payment_intent=card_present)
     w.post("/v1/test_helpers/terminal/readers/{reader}/present_payment_method", reader)
-    w.post("/v1/terminal/readers/{reader}/collect_payment_method", reader, payment_intent=card_present)
-    w.post("/v1/terminal/readers/{reader}/confirm_payment_intent", reader, payment_intent=card_present)
+    second = ok(w.post("/v1/payment_intents", amount=800, currency="usd"))
+    w.post("/v1/terminal/readers/{reader}/collect_payment_method", reader, payment_intent=second)
+    w.post("/v1/terminal/readers/{reader}/cancel_action", reader)
+    w.post("/v1/terminal/readers/{reader}/confirm_payment_intent", reader, payment_intent=second)
+    w.post("/v1/test_helpers/terminal/readers/{reader}/present_payment_method", reader)
     setup = ok(w.post("/v1/setup_intents"))
     w.post("/v1/terminal/readers/{reader}/process_setup_intent", reader, setup_intent=setup,
            allow_redisplay="always")
+    w.post("/v1/test_helpers/terminal/readers/{reader}/present_payment_method", reader)
     w.post("/v1/terminal/readers/{reader}/refund_payment", reader, payment_intent=card_present, amount=100)
+    w.post("/v1/test_helpers/terminal/readers/{reader}/present_payment_method", reader)
     w.post("/v1/terminal/readers/{reader}/set_reader_display", reader, type="cart",
            cart={"currency": "usd", "line_items": [{"amount": 1200, "description": "Tea", "quantity": 1}],
                  "total": 1200})
     w.post("/v1/terminal/readers/{reader}/collect_inputs", reader,
            inputs=[{"type": "email", "custom_text": {"title": "Email"}}])
     w.post("/v1/test_helpers/terminal/readers/{reader}/succeed_input_collection", reader)
+    w.post("/v1/terminal/readers/{reader}/collect_inputs", reader,
+           inputs=[{"type": "email", "custom_text": {"title": "Email"}}])
     w.post("/v1/test_helpers/terminal/readers/{reader}/timeout_input_collection", reader)
-    w.post("/v1/terminal/readers/{reader}/cancel_action", reader)
     w.delete("/v1/terminal/readers/{reader}", reader)
     w.delete("/v1/terminal/locations/{location}", location)
     w.get("/v1/terminal/configurations")

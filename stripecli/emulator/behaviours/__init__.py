@@ -24,6 +24,8 @@ Families, imported (and so registered) in this order:
 - ``balance``: the balance computed from balance transactions, payouts;
 - ``connect``: accounts;
 - ``transfers``: Connect's money: transfers, reversals, destination charges, application fees;
+- ``externals``: connected accounts' external accounts, bank accounts or cards by their token;
+- ``readers``: Terminal reader actions and the test helpers that finish them;
 - ``catalogues``: what Stripe provides (country specs, report types, Climate products and
   suppliers, physical bundles), the platform account, connected accounts' capabilities;
 - ``issuing``, ``treasury``: their objects' statuses and actions;
@@ -49,8 +51,8 @@ from stripecli.emulator.behaviours.common import initial, require_state, set_pat
 from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "schedules", "invoices", "quotes", "credits",
-            "methods", "charges", "payments", "refunds", "balance", "connect", "transfers", "catalogues", "issuing",
-            "authorizations", "treasury", "treasury_flows", "platform")
+            "methods", "charges", "payments", "refunds", "balance", "connect", "transfers", "externals", "catalogues",
+            "issuing", "authorizations", "treasury", "treasury_flows", "readers", "platform")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))

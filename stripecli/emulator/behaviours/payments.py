@@ -72,7 +72,7 @@ def _intent_create(ctx: Context, intent: dict[str, Any], params: dict[str, Any])
 @registry.hook("after_create", "payment_intent", "setup_intent")
 def _intent_created(ctx: Context, intent: dict[str, Any], params: dict[str, Any]) -> None:
     if params.get("confirm") is True:
-        _confirm(ctx, intent, {k: v for k, v in params.items() if k not in ("payment_method", "payment_method_data")})
+        confirm(ctx, intent, {k: v for k, v in params.items() if k not in ("payment_method", "payment_method_data")})
         ctx.save(intent)
 
 
@@ -84,7 +84,7 @@ def _next_action(intent: dict[str, Any], return_url: str | None) -> dict[str, An
                                                           "source": "src_" + schema.random_token(24)}}
 
 
-def _confirm(ctx: Context, intent: dict[str, Any], params: dict[str, Any]) -> None:
+def confirm(ctx: Context, intent: dict[str, Any], params: dict[str, Any]) -> None:
     require_state(intent, CONFIRMABLE, "confirm")
     completing = intent["status"] == "requires_action" and not (params.get("payment_method") or
                                                                 params.get("payment_method_data"))
@@ -178,7 +178,7 @@ def _confirm_setup(ctx: Context, intent: dict[str, Any], method: dict[str, Any],
 
 @registry.action("confirm", "payment_intent", "setup_intent")
 def _intent_confirm(ctx: Context, intent: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    _confirm(ctx, intent, params)
+    confirm(ctx, intent, params)
     ctx.save(intent)
     return intent
 
