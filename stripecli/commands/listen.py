@@ -84,14 +84,20 @@ def _install_signals(stop: Any) -> dict[str, int]:
 
 
 def _local_source(data_dir: str, start_after: int | None) -> Any:
-    """The emulator's event stream (``emulator.events``), from ``start_after`` or from now."""
-    from stripecli.emulator import events
+    """The emulator's event stream (``emulator.events``), from ``start_after`` or from now, and
+    the events ``events resend --local`` asks for again from now on (``emulator.resends``)."""
+    from stripecli.emulator import events, resends
     from stripecli.emulator.store import Store
     from stripecli.listen.sources import LocalStream
 
     store = Store(data_dir)
+
+    def resent_after(seq: int) -> list[tuple[int, dict[str, Any]]]:
+        found = [(s, events.get_event(store, event_id)) for s, event_id in resends.after(store, seq)]
+        return [(s, event) for s, event in found if event is not None]
+
     return LocalStream(lambda seq, limit: events.events_after(store, seq, limit), lambda: events.latest_cursor(store),
-                       start_after)
+                       start_after, resends=(lambda: resends.latest(store), resent_after))
 
 
 def _run(**kwargs: Any) -> int:
@@ -137,7 +143,7 @@ def _run(**kwargs: Any) -> int:
         keys = [str(r) for r in plan.routes] + ["connect:" + str(r) for r in plan.connect_routes]
         cursors = secrets.Cursors(data_dir, secrets.cursor_key(keys + ["events:" + ",".join(plan.events)]))
         source = _local_source(data_dir, cursors.get())
-        commit = lambda item: cursors.set(int(item.cursor))  # noqa: E731
+        commit = lambda item: None if item.resent else cursors.set(int(item.cursor))  # noqa: E731
         where = f"the emulator ({data_dir})"
     else:
         from stripecli.listen.sources import ApiPoller

@@ -162,7 +162,7 @@ _stripecli_children() {
     'core customers') _stripecli_r='create delete delete-discount fund-cash-balance get list search update' ;;
     'core disputes') _stripecli_r='close get list update' ;;
     'core ephemeral-keys') _stripecli_r='create delete' ;;
-    'core events') _stripecli_r='get list' ;;
+    'core events') _stripecli_r='get list resend' ;;
     'core exchange-rates') _stripecli_r='get list' ;;
     'core external-accounts') _stripecli_r='create delete get list update' ;;
     'core file-links') _stripecli_r='create get list update' ;;
@@ -910,6 +910,7 @@ _stripecli_leaf() {
     'core ephemeral-keys delete') _stripecli_r='0 - -e= --expand= -d= --data= --data-json= -o=1 --output=1 --fields= --dry-run --api-key= --profile=p --live --yes -y --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color --from= --from-format=2 --concurrency= --ordered --skip-invalid --restart --rate=' ;;
     'core events get') _stripecli_r='1 - -e= --expand=' ;;
     'core events list') _stripecli_r='2 . --created= --created.gt= --created.gte= --created.lt= --created.lte= --delivery-success --no-delivery-success --ending-before= -e= --expand= --limit= --starting-after= --type= --types=' ;;
+    'core events resend') _stripecli_r='0 - --webhook-endpoint= --api-key= --profile=p --live --yes -y --local --api-base= --stripe-version= --stripe-account= --max-retries= --timeout= --verbose -v --no-color' ;;
     'core exchange-rates get') _stripecli_r='1 - -e= --expand=' ;;
     'core exchange-rates list') _stripecli_r='2 . --ending-before= -e= --expand= --limit= --starting-after=' ;;
     'core external-accounts create') _stripecli_r='0 . --default-for-currency --no-default-for-currency -e= --expand= --external-account= --external-account.object=63 --external-account.address-city= --external-account.address-country= --external-account.address-line1= --external-account.address-line2= --external-account.address-state= --external-account.address-zip= --external-account.currency= --external-account.cvc= --external-account.exp-month= --external-account.exp-year= --external-account.metadata= --external-account.name= --external-account.number= --metadata= -d= --data= --data-json= -o=1 --output=1 --fields= --dry-run --api-key= --profile=p --live --yes -y --local --api-base= --stripe-version= --stripe-account= --idempotency-key= --max-retries= --timeout= --verbose -v --no-color --from= --from-format=2 --concurrency= --ordered --skip-invalid --restart --rate=' ;;

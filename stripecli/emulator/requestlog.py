@@ -13,6 +13,8 @@ import sqlite3
 import time
 from typing import Any
 
+from stripecli.emulator import sidetables
+
 LIMIT = 10_000
 TRIM_EVERY = 200
 
@@ -33,11 +35,7 @@ COLUMNS = ("seq", "at", "method", "path", "status", "request_id", "duration_ms",
 
 
 def ensure(store: Any) -> None:
-    if getattr(store, "_request_log_ready", False):
-        return
-    with store.write() as conn:
-        conn.execute(_SCHEMA)
-    store._request_log_ready = True
+    sidetables.ensure(store, "request_log", _SCHEMA)
 
 
 def record(store: Any, *, at: float, method: str, path: str, status: int, request_id: str, duration_ms: float,

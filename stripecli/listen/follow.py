@@ -29,10 +29,11 @@ class Plan:
         return bool(self.routes or self.connect_routes)
 
 
-def event_line(event: dict[str, Any], route: Route | None, outcome: Outcome | None, forwards: bool) -> str:
+def event_line(event: dict[str, Any], route: Route | None, outcome: Outcome | None, forwards: bool,
+               resent: bool = False) -> str:
     """``2026-01-02 10:00:00  invoice.paid  evt_123  -> http://localhost:4242/webhook 200 (12 ms)``"""
     when = time.strftime("%Y-%m-%d %H:%M:%S")
-    head = f"{when}  {event.get('type')}  {event.get('id')}"
+    head = f"{when}  {event.get('type')}  {event.get('id')}" + ("  (resent)" if resent else "")
     if not forwards:
         return head
     if route is None or outcome is None:
@@ -65,7 +66,7 @@ class Follower:
         outcome = self.forwarder.deliver(item.payload, route.url) if route is not None else None
         if outcome is not None and outcome.status is None:
             return False
-        self.stderr.write(event_line(event, route, outcome, self.plan.forwards) + "\n")
+        self.stderr.write(event_line(event, route, outcome, self.plan.forwards, item.resent) + "\n")
         self.stderr.flush()
         if self.stdout is not None:
             self.stdout.write(json.dumps(event, separators=(",", ":"), ensure_ascii=False) + "\n")

@@ -25,6 +25,7 @@ class Item:
     cursor: Any  # what to resume after once this event is forwarded
     event: dict[str, Any]
     payload: bytes  # the exact bytes forwarded (and signed)
+    resent: bool = False  # asked for again by ``events resend`` (not a new event)
 
 
 def encode(event: dict[str, Any]) -> bytes:
@@ -33,21 +34,31 @@ def encode(event: dict[str, Any]) -> bytes:
 
 class LocalStream:
     """The emulator's events after a sequence number. ``read_after(seq, limit)`` gives
-    ``[(seq, event), ...]`` in order; ``latest()`` the newest sequence number (0 when none)."""
+    ``[(seq, event), ...]`` in order; ``latest()`` the newest sequence number (0 when none).
+    ``resends``, when given, is ``(latest, read_after)`` of the events asked for again
+    (``events resend``) since this stream started."""
 
     interval = 0.05
 
     def __init__(self, read_after: Callable[[int, int], list[tuple[int, dict[str, Any]]]],
-                 latest: Callable[[], int], start_after: int | None) -> None:
+                 latest: Callable[[], int], start_after: int | None,
+                 resends: tuple[Callable[[], int], Callable[[int], list[tuple[int, dict[str, Any]]]]] | None = None) -> None:
         self.read_after = read_after
         self.after = latest() if start_after is None else int(start_after)
+        self.resends = resends
+        self.resend_after = resends[0]() if resends else 0
 
     def poll(self) -> list[Item]:
-        rows = self.read_after(self.after, 100)
-        return [Item(seq, event, encode(event)) for seq, event in rows]
+        items = [Item(seq, event, encode(event)) for seq, event in self.read_after(self.after, 100)]
+        if self.resends is not None:
+            items += [Item(seq, event, encode(event), resent=True) for seq, event in self.resends[1](self.resend_after)]
+        return items
 
     def done(self, item: Item) -> None:
-        self.after = int(item.cursor)
+        if item.resent:
+            self.resend_after = int(item.cursor)
+        else:
+            self.after = int(item.cursor)
 
 
 class ApiPoller:

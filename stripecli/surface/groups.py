@@ -21,6 +21,8 @@ CTX = {"help_option_names": ["-h", "--help"]}
 
 # Hand-written commands that extend a generated group: module with ``extend(group)``.
 EXTENSIONS = {"test-clocks": "stripecli.commands.clocks"}
+# ... and hand-written verbs of a generated resource: (group, resource) -> module with ``extend(group)``.
+RESOURCE_EXTENSIONS = {("core", "events"): "stripecli.commands.events"}
 
 
 def _mark(info: ResourceInfo) -> str:
@@ -46,6 +48,10 @@ class ResourceGroup(TyperGroup):
             help_text += f"\n\nAlso available as: {', '.join(aliases)}."
         super().__init__(name=resource, help=_escape(help_text), short_help=_escape(_mark(info) + info.get("summary", "")),
                          no_args_is_help=True, context_settings=CTX, **attrs)
+        if (group, resource) in RESOURCE_EXTENSIONS:
+            import importlib
+
+            importlib.import_module(RESOURCE_EXTENSIONS[(group, resource)]).extend(self)
 
     def _operations(self) -> dict[str, Operation]:
         return model.resource(self.model_group, self.resource)["operations"]
@@ -71,7 +77,7 @@ class ResourceGroup(TyperGroup):
         return ops.get(self._names().get(name, name))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(self._names())
+        return sorted(set(self._names()) | {n for n, c in self.commands.items() if not c.hidden})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.commands:

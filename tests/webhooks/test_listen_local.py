@@ -33,6 +33,11 @@ def start_listen(env: dict, *args: str) -> tuple[subprocess.Popen, Lines]:
     return proc, lines
 
 
+def print_secret(env: dict) -> str:
+    return subprocess.run([sys.executable, "-m", "stripecli", "listen", "--local", "--print-secret"], env=env,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
 def recorded_events(cli) -> list[dict]:
     result = cli("events", "list", "--local", "--all", "-o", "json")
     assert result.exit_code == 0, result.stderr
@@ -48,8 +53,7 @@ def local_env(tmp_path, monkeypatch):
 
 
 def test_trigger_payment_intent_succeeded_reaches_a_verifying_handler(cli, local_env):
-    secret = subprocess.run([sys.executable, "-m", "stripecli", "listen", "--local", "--print-secret"], env=local_env,
-                            capture_output=True, text=True, check=True).stdout.strip()
+    secret = print_secret(local_env)
     with Receiver() as receiver:
         proc, lines = start_listen(local_env, "--forward-to", f"{receiver.url}/webhook")
         try:
