@@ -65,8 +65,10 @@ def build_plan(opts: GlobalOptions, local: bool, forward_to: tuple[str, ...], co
     return Plan(routes, connect, patterns), extra
 
 
-def _install_signals(stop: Any) -> dict[str, int]:
-    """Ctrl-C and SIGTERM finish the POST in flight, then stop; a second Ctrl-C stops at once."""
+def install_signals(stop: Any) -> dict[str, int]:
+    """Ctrl-C and SIGTERM set ``stop`` (the work in flight finishes first); a second Ctrl-C stops at
+    once. Installed explicitly: a shell starts background jobs with SIGINT ignored, which would
+    otherwise make ``kill -INT`` do nothing. ``received["code"]`` is the exit code to end with."""
     import signal
 
     received: dict[str, int] = {}
@@ -131,7 +133,7 @@ def _run(**kwargs: Any) -> int:
         return 0
 
     stop = threading.Event()
-    received = _install_signals(stop)
+    received = install_signals(stop)
 
     def on_retry(url: str, reason: str, delay: float, attempts: int) -> None:
         env.stderr.write(f"{url} is down ({reason}, attempt {attempts}): retrying in {delay:g} s\n")
@@ -180,7 +182,7 @@ def _run(**kwargs: Any) -> int:
         received["code"] = exit_codes.INTERRUPTED
     finally:
         forwarder.close()
-    code = received.get("code", 130)
+    code = received.get("code", exit_codes.INTERRUPTED)
     env.stderr.write(f"stopped after {follower.forwarded} event{'s' if follower.forwarded != 1 else ''}\n")
     return code
 

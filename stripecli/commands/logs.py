@@ -128,8 +128,14 @@ def tail(
     sys.stderr.write(f"Tailing the emulator's request log ({store.path}); ^C to quit\n")
     sys.stderr.flush()
     render = json_line if fmt == "json" else text_line
+    import threading
+
+    from stripecli.commands.listen import install_signals
+
+    stop = threading.Event()
+    received = install_signals(stop)
     try:
-        while True:
+        while not stop.is_set():
             rows = requestlog.after(store, after)
             for row in rows:
                 after = row["seq"]
@@ -138,8 +144,9 @@ def tail(
             if rows:
                 sys.stdout.flush()
             else:
-                time.sleep(POLL_INTERVAL)
+                stop.wait(POLL_INTERVAL)
     except KeyboardInterrupt:
-        raise typer.Exit(exit_codes.INTERRUPTED)
+        received["code"] = exit_codes.INTERRUPTED
     finally:
         store.close()
+    raise typer.Exit(received.get("code", exit_codes.INTERRUPTED))
