@@ -149,7 +149,8 @@ class Journal:
         if restart and path.exists():
             stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
             path.rename(path.with_name(path.name[: -len(".jsonl")] + f".replaced-{stamp}.jsonl"))
-        fh = open(path, "a+", encoding="utf-8")
+        # the lines' params are the operator's data: the journal is private like the data directory
+        fh = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600), "a+", encoding="utf-8")
         _lock_file(fh, path)
         try:
             history = read_history(path)

@@ -276,7 +276,9 @@ def _confirm_live(env: Any, bulk: BulkOptions, creds: Any, to_send: list, opts: 
 
     answer_from = env.stdin
     if bulk.source == "-":
-        answer_from = _terminal()
+        from stripecli.output.env import controlling_terminal
+
+        answer_from = controlling_terminal()
         if answer_from is None:
             raise UsageError("refusing to send live-mode requests without confirmation: the lines come from stdin "
                              "and there is no terminal to ask on; add --yes to send them")
@@ -302,14 +304,3 @@ def _confirm_live(env: Any, bulk: BulkOptions, creds: Any, to_send: list, opts: 
     if raw.strip().lower() not in ("y", "yes"):
         raise CliError("aborted: nothing was sent")
 
-
-def _terminal() -> Any:
-    """The controlling terminal for reading an answer, or ``None``."""
-    try:
-        tty = open("/dev/tty", encoding="utf-8")
-    except OSError:
-        return None
-    if not tty.isatty():
-        tty.close()
-        return None
-    return tty

@@ -23,6 +23,19 @@ def _isatty(stream: object) -> bool:
         return False
 
 
+def controlling_terminal() -> TextIO | None:
+    """The process's terminal opened for reading (``/dev/tty``), to ask a question when stdin
+    carries data; ``None`` when there is none. The caller closes it."""
+    try:
+        tty = open("/dev/tty", encoding="utf-8")
+    except OSError:
+        return None
+    if not _isatty(tty):
+        tty.close()
+        return None
+    return tty
+
+
 def no_color_requested(no_color_flag: bool = False, environ: Mapping[str, str] | None = None) -> bool:
     """True if colour is off: `--no-color`, `NO_COLOR` set to any non-empty value
     (https://no-color.org), or `TERM=dumb`."""

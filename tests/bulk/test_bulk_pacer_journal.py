@@ -191,3 +191,10 @@ def test_a_burst_of_429s_cuts_the_rate_once():
     clock.now += 1.0
     p.observe(429, {"retry-after": "0"})
     assert p.rate == 5.0
+
+
+def test_the_journal_is_private(tmp_path):
+    path = tmp_path / "j.jsonl"
+    with open_journal(path):
+        pass
+    assert path.stat().st_mode & 0o777 == 0o600
