@@ -88,17 +88,20 @@ def _copy_search_values(row: str, source: str = "") -> list[str]:
     ]
 
 
-_FORGET = ("DELETE FROM search_values WHERE object_type = old.type AND object_created = old.created "
-           "AND object_seq = old.seq")
+_FORGET = ";\n".join(
+    "DELETE FROM search_values WHERE object_type = old.type AND field IN (%s) AND object_created = old.created "
+    "AND object_seq = old.seq" % fields
+    for fields in (", ".join("'%s'" % f for f in TEXT_FIELDS),
+                   "SELECT 'metadata.' || key FROM json_each(old.data, '$.metadata')"))
 
 
 def search_schema() -> list[str]:
     """The ``search_values`` table and the triggers that keep it."""
     insert = ";\n".join(_copy_search_values("new"))
     return [
-        # clustered in list order: a substring page scans one type's values newest first (other
-        # fields' rows are skipped without reading any JSON) and stops after the page; deleting an
-        # object's rows is a range on its (type, created, seq)
+        # clustered by field in list order: a substring page reads one type's values of one field
+        # newest first and stops after the page; an object's rows are point lookups (its fields
+        # are known from its JSON), which is how the triggers forget them
         "CREATE TABLE IF NOT EXISTS search_values (object_type TEXT NOT NULL, object_created INTEGER NOT NULL, "
         "object_seq INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, " + _SEARCH_KEY + ") WITHOUT ROWID",
         # an exact match (metadata['order']:'6735') is a lookup, already newest first
@@ -111,7 +114,7 @@ def search_schema() -> list[str]:
     ]
 
 
-_SEARCH_KEY = "PRIMARY KEY (object_type, object_created, object_seq, field)"
+_SEARCH_KEY = "PRIMARY KEY (object_type, field, object_created, object_seq)"
 
 
 def search_table_current(create_sql: str | None) -> bool:
