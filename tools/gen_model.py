@@ -693,8 +693,12 @@ def build(wheels: dict[str, Path]) -> dict[str, Any]:
 def resource_summary(res: dict, schemas: dict) -> str:
     if res.get("summary"):
         return res["summary"]
+    from stripecli.surface.names import short_verbs
+
     label = res["name"].replace("-", " ")
-    verbs = ", ".join(o["verb"] for o in res["operations"])
+    long = [o["verb"] for o in res["operations"]]
+    short = short_verbs(res["name"], long)  # the names the CLI shows (invoices finalize)
+    verbs = ", ".join(sorted(short.get(v, v) for v in long))
     return f"{label[:1].upper()}{label[1:]}: {verbs}."
 
 
