@@ -113,3 +113,12 @@ def test_a_clock_near_the_end_of_9999_is_advanced_no_further(local, how):
     if how[0] == "--by":
         assert result.stderr == ("error: the target is after 9999-12-31T23:59:59Z, the last time Stripe accepts "
                                  "(the clock's frozen time is 9999-12-01T00:00:00Z)\n")
+
+
+@pytest.mark.parametrize("how", [["--to", "9999-12-31T23:59:59Z"], ["--by", "30d"]])
+def test_a_clock_near_the_end_of_9999_advances_to_the_last_second(local, how):
+    clock = make_clock(local, "9999-12-01T00:00:00Z")
+    result = local("test-clocks", "advance", clock["id"], *how, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert json.loads(result.stdout)["status"] == "advancing"

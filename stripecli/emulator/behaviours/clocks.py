@@ -29,6 +29,7 @@ from stripecli.emulator.errors import invalid
 
 CLOCK = "test_helpers.test_clock"
 TWO_YEARS_MONTHS = 24
+LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z, the last time a calendar date names
 CLOCK_LIFETIME = 30 * 86400
 
 
@@ -62,7 +63,11 @@ def _clock_advance(ctx: Context, clock: dict[str, Any], params: dict[str, Any]) 
     if target <= current:
         raise invalid("The test clock's frozen_time can only move forward: %d is not after its current frozen_time %d."
                       % (target, current), param="frozen_time")
-    limit = calendar.add_months(current, TWO_YEARS_MONTHS)
+    try:
+        limit = calendar.add_months(current, TWO_YEARS_MONTHS)
+    except (ValueError, OverflowError):  # two years on falls after 9999-12-31: the calendar's end is the limit
+        limit = LAST_SECOND
+    limit = min(limit, LAST_SECOND)
     if target > limit:
         raise invalid("A test clock cannot advance more than two years at a time: %d is after %d, two years from its "
                       "current frozen_time %d." % (target, limit, current), param="frozen_time")
