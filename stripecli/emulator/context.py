@@ -25,6 +25,7 @@ journal starts again empty.
 from __future__ import annotations
 
 import copy
+import json
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,6 +75,10 @@ class Emitted:
     type: str
     object: dict[str, Any]
     previous_attributes: dict[str, Any] | None = None
+
+
+def _dump(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, separators=(",", ":"))
 
 
 # Called with (ctx, changes) inside each write transaction, just before it commits.
@@ -153,8 +158,9 @@ class Context:
 
     def insert(self, obj: dict[str, Any], *, parent: str | None = None) -> None:
         """Store a new object (under ``parent`` for nested lists)."""
-        self.store.insert(obj, parent=parent)
-        self._note(obj["id"], obj["object"], None, obj)
+        text = _dump(obj)
+        self.store.insert(obj, parent=parent, text=text)
+        self._note(obj["id"], obj["object"], None, text)
 
     def save(self, obj: dict[str, Any], *, event: str | None = None) -> None:
         """Store the new state of an object that exists; ``event`` names the event to record for
@@ -165,11 +171,12 @@ class Context:
             row = self.store.get(obj["id"])
             if row is None:
                 return  # deleted meanwhile: nothing to update (the store's UPDATE would change no row)
-            self._note(obj["id"], obj["object"], row.data, obj)
+            change = self._note(obj["id"], obj["object"], row.data, None)
         elif change.after is None:
             return  # deleted earlier in this transaction
-        self.store.put(obj)
-        self._note(obj["id"], obj["object"], None, obj)
+        text = _dump(obj)
+        self.store.put(obj, text=text)
+        change.after = text
         if event is not None:
             self._journal[obj["id"]].event = event
 
@@ -180,7 +187,7 @@ class Context:
             row = self.store.get(object_id)
             if row is None:
                 return
-            self._note(object_id, row.type, row.data, row.data)
+            self._note(object_id, row.type, row.data, None)
         self.store.delete(object_id)
         self._journal[object_id].after = None
 
@@ -203,13 +210,17 @@ class Context:
 
     # -- the journal -----------------------------------------------------------------------
 
-    def _note(self, object_id: str, object_type: str, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    def _note(self, object_id: str, object_type: str, before: dict[str, Any] | None, after: str | None) -> Change:
+        """The journal entry of an object (made at its first write, ``before`` being a fresh copy
+        of the stored object); ``after`` is the JSON text as written, a snapshot that later
+        changes to the dict (an expanded response) cannot reach."""
         change = self._journal.get(object_id)
         if change is None:
-            change = Change(object_id, object_type, copy.deepcopy(before) if before is not None else None, None)
+            change = Change(object_id, object_type, before, None)
             self._journal[object_id] = change
             self._order.append(change)
         change.after = after
+        return change
 
     def changes(self) -> list[Change | Emitted]:
         """What this transaction changed so far: ``Change`` per object (its ``after`` a copy of the
@@ -218,7 +229,7 @@ class Context:
         for entry in self._order:
             if isinstance(entry, Change):
                 final = Change(entry.object_id, entry.object_type, entry.before,
-                               copy.deepcopy(entry.after) if entry.after is not None else None, entry.event)
+                               json.loads(entry.after) if entry.after is not None else None, entry.event)
                 if final.kind is None:
                     continue
                 out.append(final)

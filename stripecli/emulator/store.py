@@ -233,15 +233,14 @@ class Store:
     def exists(self, object_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM objects WHERE id = ?", (object_id,)).fetchone() is not None
 
-    def insert(self, obj: dict[str, Any], *, parent: str | None = None) -> None:
-        self.conn.execute(
-            "INSERT INTO objects (id, type, parent, created, data) VALUES (?, ?, ?, ?, ?)",
-            (obj["id"], obj["object"], parent, int(obj.get("created") or 0), json.dumps(obj, separators=(",", ":"))),
-        )
+    def insert(self, obj: dict[str, Any], *, parent: str | None = None, text: str | None = None) -> None:
+        """Store a new object; ``text`` is its JSON when the caller has it already (so for ``put``)."""
+        self.conn.execute("INSERT INTO objects (id, type, parent, created, data) VALUES (?, ?, ?, ?, ?)", (
+            obj["id"], obj["object"], parent, int(obj.get("created") or 0), text or json.dumps(obj, separators=(",", ":"))))
 
-    def put(self, obj: dict[str, Any]) -> None:
+    def put(self, obj: dict[str, Any], *, text: str | None = None) -> None:
         """Replace the JSON of an object that exists (its place in lists does not change)."""
-        self.conn.execute("UPDATE objects SET data = ? WHERE id = ?", (json.dumps(obj, separators=(",", ":")), obj["id"]))
+        self.conn.execute("UPDATE objects SET data = ? WHERE id = ?", (text or json.dumps(obj, separators=(",", ":")), obj["id"]))
 
     def set_parent(self, object_id: str, parent: str | None) -> None:
         """Move an object under another parent (a payment method attached to a customer is listed

@@ -215,3 +215,31 @@ def test_events_list_and_get_from_the_command_line(cli):
     got = cli("events", "get", page["data"][0]["id"], "--local", "-o", "json")
     assert got.exit_code == 0, got.stderr
     assert json.loads(got.stdout) == page["data"][0]
+
+
+def test_an_expanded_response_does_not_leak_into_the_event(api):
+    customer = ok(api.post("/v1/customers", data={"email": "x@example.com"}))
+    price = ok(api.post("/v1/prices", data={"currency": "usd", "unit_amount": 100, "recurring[interval]": "month",
+                                            "product_data[name]": "Plan"}))
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"],
+                                                 "expand[]": "customer"}))
+    assert sub["customer"]["id"] == customer["id"]  # the answer is expanded ...
+    event = all_events(api, type="customer.subscription.created")[0]
+    assert event["data"]["object"]["customer"] == customer["id"]  # ... the event is not
+
+
+def test_a_reset_empties_the_events_but_the_sequence_goes_on(local, tmp_path):
+    from stripecli.emulator.store import Store
+
+    ok(local.post("/v1/customers", data={}))
+    store = Store(str(tmp_path / "emulator"))
+    try:
+        cursor = events.latest_cursor(store)
+        assert cursor > 0
+        store.reset()
+        assert events.events_after(store, 0) == [] and events.latest_cursor(store) == cursor
+        ok(local.post("/v1/customers", data={}))
+        (seq, event), = events.events_after(store, cursor)
+        assert seq > cursor and event["type"] == "customer.created"
+    finally:
+        store.close()
