@@ -94,6 +94,10 @@ class RootGroup(TyperGroup):
         if name in self.commands:
             return self.commands[name]
         if name in HAND_WRITTEN:
+            if self._listing_rows:  # a line of the root help: its text, without importing the module
+                line = click.Command(name, help=HAND_WRITTEN[name][1], short_help=HAND_WRITTEN[name][1])
+                line.rich_help_panel = "Commands"  # type: ignore[attr-defined]
+                return line
             import importlib
 
             module = importlib.import_module(HAND_WRITTEN[name][0])
@@ -105,7 +109,7 @@ class RootGroup(TyperGroup):
         from stripecli.surface.groups import ModelGroup, ResourceGroup
 
         if name in model.groups():
-            group = ModelGroup(name)
+            group = ModelGroup(name, listing_only=self._listing_rows)
             group.rich_help_panel = "API groups"
             return group
         canonical = model.resolve_resource("core", name)

@@ -96,7 +96,9 @@ class ResourceGroup(TyperGroup):
 class ModelGroup(TyperGroup):
     """One command group of the model (``stripecli billing ...``)."""
 
-    def __init__(self, group: str, **attrs: Any):
+    def __init__(self, group: str, *, listing_only: bool = False, **attrs: Any):
+        """``listing_only``: made for a line of the root's --help, so the hand-written
+        extensions (and what they import) are left out."""
         self.model_group = group
         self.info = model.groups()[group]
         attrs.setdefault("help", self.info["help"])
@@ -107,7 +109,7 @@ class ModelGroup(TyperGroup):
         if self.info.get("flatten"):
             res = self.info["flatten"]
             self.flat = ResourceGroup(group, res, self.info["resources"][res])
-        if group in EXTENSIONS:
+        if group in EXTENSIONS and not listing_only:
             import importlib
 
             importlib.import_module(EXTENSIONS[group]).extend(self)
