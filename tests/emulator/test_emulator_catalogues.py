@@ -171,3 +171,26 @@ def test_terminal_reader_actions_set_action_and_presenting_a_card_pays_the_inten
     paid = ok(api.get("/v1/payment_intents/" + intent["id"]))
     assert paid["status"] == "succeeded" and paid["latest_charge"].startswith("ch_")
     assert bad(api.post("/v1/terminal/readers/%s/cancel_action" % reader["id"]))["message"]
+
+
+def test_tax_calculations_and_transactions_list_their_line_items(api):
+    calc = ok(api.post("/v1/tax/calculations", data={
+        "currency": "usd", "line_items[0][amount]": 1000, "line_items[0][reference]": "tea",
+        "line_items[1][amount]": 250, "line_items[1][reference]": "cake", "line_items[1][quantity]": 2,
+        "customer_details[address][country]": "US", "customer_details[address][postal_code]": "94105",
+        "customer_details[address_source]": "shipping"}))
+    assert calc["amount_total"] == 1250 and calc["tax_amount_exclusive"] == 0
+    items = ok(api.get("/v1/tax/calculations/%s/line_items" % calc["id"]))["data"]
+    assert sorted((i["reference"], i["amount"], i["quantity"]) for i in items) == [("cake", 250, 2), ("tea", 1000, 1)]
+    txn = ok(api.post("/v1/tax/transactions/create_from_calculation", data={"calculation": calc["id"],
+                                                                           "reference": "order-1"}))
+    assert txn["type"] == "transaction"
+    lines = ok(api.get("/v1/tax/transactions/%s/line_items" % txn["id"]))["data"]
+    assert sorted(i["amount"] for i in lines) == [250, 1000]
+    assert bad(api.post("/v1/tax/transactions/create_from_calculation", data={
+        "calculation": calc["id"], "reference": "order-1"}))["param"] == "reference"
+    reversal = ok(api.post("/v1/tax/transactions/create_reversal", data={
+        "original_transaction": txn["id"], "reference": "order-1-refund", "mode": "full"}))
+    assert reversal["type"] == "reversal" and reversal["reversal"]["original_transaction"] == txn["id"]
+    back = ok(api.get("/v1/tax/transactions/%s/line_items" % reversal["id"]))["data"]
+    assert sorted(i["amount"] for i in back) == [-1000, -250]

@@ -25,6 +25,7 @@ Families, imported (and so registered) in this order:
 - ``connect``: accounts;
 - ``transfers``: Connect's money: transfers, reversals, destination charges, application fees;
 - ``externals``: connected accounts' external accounts, bank accounts or cards by their token;
+- ``tax``: tax calculations' and transactions' line items (no tax is computed);
 - ``readers``: Terminal reader actions and the test helpers that finish them;
 - ``catalogues``: what Stripe provides (country specs, report types, Climate products and
   suppliers, physical bundles), the platform account, connected accounts' capabilities;
@@ -52,7 +53,7 @@ from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "schedules", "invoices", "quotes", "credits",
             "methods", "charges", "payments", "refunds", "balance", "connect", "transfers", "externals", "catalogues",
-            "issuing", "authorizations", "treasury", "treasury_flows", "readers", "platform")
+            "issuing", "authorizations", "treasury", "treasury_flows", "readers", "tax", "platform")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))
