@@ -194,3 +194,19 @@ def test_tax_calculations_and_transactions_list_their_line_items(api):
     assert reversal["type"] == "reversal" and reversal["reversal"]["original_transaction"] == txn["id"]
     back = ok(api.get("/v1/tax/transactions/%s/line_items" % reversal["id"]))["data"]
     assert sorted(i["amount"] for i in back) == [-1000, -250]
+
+
+def test_a_coupon_on_a_subscription_is_a_discount_that_can_be_deleted(api):
+    price = ok(api.post("/v1/prices", data={"currency": "usd", "unit_amount": 900, "product_data[name]": "P",
+                                            "recurring[interval]": "month"}))
+    customer = ok(api.post("/v1/customers", data={}))
+    coupon = ok(api.post("/v1/coupons", data={"percent_off": 25, "duration": "repeating", "duration_in_months": 3}))
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"],
+                                                 "discounts[0][coupon]": coupon["id"]}))
+    assert len(sub["discounts"]) == 1 and sub["discounts"][0].startswith("di_")
+    deleted = ok(api.delete("/v1/subscriptions/%s/discount" % sub["id"]))
+    assert deleted == {"id": sub["discounts"][0], "object": "discount", "deleted": True}
+    assert ok(api.get("/v1/subscriptions/" + sub["id"]))["discounts"] == []
+    assert bad(api.delete("/v1/subscriptions/%s/discount" % sub["id"]))["message"]
+    missing = bad(api.post("/v1/subscriptions/" + sub["id"], data={"discounts[0][coupon]": "nope"}), 404)
+    assert missing["param"] == "discounts[0][coupon]"

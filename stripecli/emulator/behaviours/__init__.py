@@ -11,6 +11,7 @@ Families, imported (and so registered) in this order:
 - ``customers``: customers and tax ids;
 - ``catalog``: products, prices, plans, coupons, promotion codes, tax and shipping rates;
 - ``subscriptions``: subscriptions, items, schedules; renewals on clock advances;
+- ``discounts``: coupons and promotion codes on subscriptions as discount objects;
 - ``schedules``: subscription schedules: phases that start and follow one another with the clock;
 - ``invoices``: invoices, invoice items, credit notes, quotes' statuses;
 - ``quotes``: quotes' line items and computed amounts, acceptance (a subscription or an invoice),
@@ -51,9 +52,9 @@ from stripecli.emulator.behaviours import registry
 from stripecli.emulator.behaviours.common import initial, require_state, set_path
 from stripecli.emulator.context import Context
 
-FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "schedules", "invoices", "quotes", "credits",
-            "methods", "charges", "payments", "refunds", "balance", "connect", "transfers", "externals", "catalogues",
-            "issuing", "authorizations", "treasury", "treasury_flows", "readers", "tax", "platform")
+FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "discounts", "schedules", "invoices", "quotes",
+            "credits", "methods", "charges", "payments", "refunds", "balance", "connect", "transfers", "externals",
+            "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers", "tax", "platform")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))
