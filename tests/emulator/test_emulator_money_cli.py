@@ -46,3 +46,25 @@ def test_refunds_balance_and_payouts_add_up_on_local(cli):
     assert later["latest_charge"] in {t["source"] for t in txns}
     broke = cli("payouts", "create", "--amount", str(available + 1), "--currency", "usd", "--local")
     assert broke.exit_code != 0 and "balance_insufficient" in broke.stderr
+
+
+def test_quotes_pdf_on_local_writes_the_pdf_to_stdout(cli):
+    import os
+    import subprocess
+    import sys
+
+    from tests.emulator.helpers import ROOT
+
+    price = _json(cli("prices", "create", "--currency", "usd", "--unit-amount", "900", "--product-data.name", "Kit",
+                      "--local", "-o", "json"))["id"]
+    customer = _json(cli("customers", "create", "--name", "Quinn", "--local", "-o", "json"))["id"]
+    quote = _json(cli("quotes", "create", "--customer", customer, "-d", "line_items[0][price]=%s" % price,
+                      "--local", "-o", "json"))
+    assert quote["amount_total"] == 900
+    assert _json(cli("quotes", "finalize", quote["id"], "--local", "-o", "json"))["status"] == "open"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))  # the same data directory as the commands above
+    done = subprocess.run([sys.executable, "-m", "stripecli", "quotes", "pdf", quote["id"], "--local"],
+                          capture_output=True, env=env, cwd=str(ROOT), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"%PDF-1.4") and b"Quinn" in done.stdout
+    assert done.stdout.rstrip().endswith(b"%%EOF")
