@@ -210,3 +210,24 @@ def test_a_coupon_on_a_subscription_is_a_discount_that_can_be_deleted(api):
     assert bad(api.delete("/v1/subscriptions/%s/discount" % sub["id"]))["message"]
     missing = bad(api.post("/v1/subscriptions/" + sub["id"], data={"discounts[0][coupon]": "nope"}), 404)
     assert missing["param"] == "discounts[0][coupon]"
+
+
+def test_a_financial_connections_session_links_a_test_bank_account(api):
+    customer = ok(api.post("/v1/customers", data={"name": "Jo Doe", "email": "jo@example.com"}))
+    session = ok(api.post("/v1/financial_connections/sessions", data={
+        "account_holder[type]": "customer", "account_holder[customer]": customer["id"],
+        "permissions[0]": "balances", "permissions[1]": "transactions"}))
+    account = session["accounts"]["data"][0]
+    assert (account["institution_name"], account["last4"], account["status"]) == ("StripeBank", "6789", "active")
+    assert account["account_holder"]["customer"] == customer["id"]
+    owners = ok(api.get("/v1/financial_connections/accounts/%s/owners" % account["id"],
+                        params={"ownership": account["ownership"]}))["data"]
+    assert [o["name"] for o in owners] == ["Jo Doe"]
+    ok(api.post("/v1/financial_connections/accounts/%s/subscribe" % account["id"], data={"features[0]": "transactions"}))
+    txns = ok(api.get("/v1/financial_connections/transactions", params={"account": account["id"]}))["data"]
+    assert len(txns) == 4
+    refreshed = ok(api.post("/v1/financial_connections/accounts/%s/refresh" % account["id"],
+                            data={"features[0]": "balance"}))
+    assert refreshed["balance"]["current"]["usd"] == sum(t["amount"] for t in txns)
+    gone = ok(api.post("/v1/financial_connections/accounts/%s/disconnect" % account["id"]))
+    assert gone["status"] == "disconnected"

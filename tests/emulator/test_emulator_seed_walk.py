@@ -34,14 +34,6 @@ GAPS: dict[tuple[str, str], str] = {
     ("GET", "/v1/issuing/tokens/{token}"): "no Issuing tokens (Stripe makes them when a card is added to a wallet)",
     ("POST", "/v1/issuing/tokens/{token}"): "no Issuing tokens (Stripe makes them when a card is added to a wallet)",
     ("GET", "/v1/sigma/scheduled_query_runs/{scheduled_query_run}"): "Stripe runs Sigma queries; none exist",
-    ("GET", "/v1/financial_connections/accounts/{account}"): "a Financial Connections session links no account",
-    ("GET", "/v1/financial_connections/accounts/{account}/inferred_balances"): "a session links no account",
-    ("POST", "/v1/financial_connections/accounts/{account}/disconnect"): "a session links no account",
-    ("POST", "/v1/financial_connections/accounts/{account}/refresh"): "a session links no account",
-    ("POST", "/v1/financial_connections/accounts/{account}/subscribe"): "a session links no account",
-    ("POST", "/v1/financial_connections/accounts/{account}/unsubscribe"): "a session links no account",
-    ("GET", "/v1/financial_connections/accounts/{account}/owners"): "a session links no account",
-    ("GET", "/v1/financial_connections/transactions/{transaction}"): "a session links no account",
     ("GET", "/v1/identity/verification_reports/{report}"): "verification sessions make no reports",
 }
 
@@ -527,10 +519,11 @@ def walk(w: Walk) -> None:  # noqa: C901 - one operator's session, in order
                         permissions=["balances", "transactions"]))
     w.get("/v1/financial_connections/sessions/{session}", session)
     fc_accounts = w.get("/v1/financial_connections/accounts", session=session)
+    fc_owner = w.get("/v1/financial_connections/sessions/{session}", session).get("accounts", {}).get("data", [{}])[0]
     fc = ((fc_accounts.get("data") or [{}])[0]).get("id", "fca_none")
     w.get("/v1/financial_connections/accounts/{account}", fc)
     w.get("/v1/financial_connections/accounts/{account}/inferred_balances", fc)
-    w.get("/v1/financial_connections/accounts/{account}/owners", fc, ownership="fcaowns_none")
+    w.get("/v1/financial_connections/accounts/{account}/owners", fc, ownership=fc_owner.get("ownership") or "x")
     w.post("/v1/financial_connections/accounts/{account}/subscribe", fc, features=["transactions"])
     w.post("/v1/financial_connections/accounts/{account}/refresh", fc, features=["balance"])
     fc_txns = w.get("/v1/financial_connections/transactions", account=fc)

@@ -27,6 +27,7 @@ Families, imported (and so registered) in this order:
 - ``transfers``: Connect's money: transfers, reversals, destination charges, application fees;
 - ``externals``: connected accounts' external accounts, bank accounts or cards by their token;
 - ``tax``: tax calculations' and transactions' line items (no tax is computed);
+- ``connections``: Financial Connections sessions that link a test institution's account;
 - ``readers``: Terminal reader actions and the test helpers that finish them;
 - ``catalogues``: what Stripe provides (country specs, report types, Climate products and
   suppliers, physical bundles), the platform account, connected accounts' capabilities;
@@ -54,7 +55,8 @@ from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "discounts", "schedules", "invoices", "quotes",
             "credits", "methods", "charges", "payments", "refunds", "balance", "connect", "transfers", "externals",
-            "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers", "tax", "platform")
+            "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers", "tax", "connections",
+            "platform")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))
