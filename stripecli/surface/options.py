@@ -9,7 +9,6 @@ the root's (``GlobalOptions.over``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from typing import Any
 
 import click
@@ -19,41 +18,69 @@ PANEL = "Global options"
 PAGING_PANEL = "Pagination"
 
 
-@dataclass
+#: Every global option and its value when not given.
+DEFAULTS: dict[str, Any] = {
+    "output": None, "fields": None, "dry_run": False, "api_key": None, "profile": None, "live": False,
+    "yes": False, "api_base": None, "stripe_version": None, "stripe_account": None, "idempotency_key": None,
+    "max_retries": None, "timeout": None, "verbose": False, "no_color": False, "local": False, "data": (),
+    "data_json": None, "all": False, "max_items": None,
+}
+
+
 class GlobalOptions:
-    output: str | None = None
-    fields: str | None = None
-    dry_run: bool = False
-    api_key: str | None = None
-    profile: str | None = None
-    live: bool = False
-    yes: bool = False
-    api_base: str | None = None
-    stripe_version: str | None = None
-    stripe_account: str | None = None
-    idempotency_key: str | None = None
-    max_retries: int | None = None
-    timeout: float | None = None
-    verbose: bool = False
-    no_color: bool = False
-    local: bool = False
-    data: tuple[str, ...] = ()
-    data_json: str | None = None
-    all: bool = False
-    max_items: int | None = None
+    """The global options of one command line. A plain class rather than a dataclass: it is
+    built on every start, ``--version`` included, and a dataclass costs an import and a code
+    generation there (bench/bench_startup.py)."""
+
+    __slots__ = tuple(DEFAULTS)
+
+    output: str | None
+    fields: str | None
+    dry_run: bool
+    api_key: str | None
+    profile: str | None
+    live: bool
+    yes: bool
+    api_base: str | None
+    stripe_version: str | None
+    stripe_account: str | None
+    idempotency_key: str | None
+    max_retries: int | None
+    timeout: float | None
+    verbose: bool
+    no_color: bool
+    local: bool
+    data: tuple[str, ...]
+    data_json: str | None
+    all: bool
+    max_items: int | None
+
+    def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(DEFAULTS)
+        if unknown:
+            raise TypeError(f"unknown global options: {', '.join(sorted(unknown))}")
+        for name, default in DEFAULTS.items():
+            setattr(self, name, values.get(name, default))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GlobalOptions) and all(getattr(self, n) == getattr(other, n) for n in DEFAULTS)
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{n}={getattr(self, n)!r}" for n in DEFAULTS
+                          if getattr(self, n) != DEFAULTS[n] and n != "api_key")
+        return f"GlobalOptions({given})"
 
     @classmethod
     def pop_from(cls, kwargs: dict[str, Any]) -> "GlobalOptions":
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: kwargs.pop(f"g_{k}") for k in list(names) if f"g_{k}" in kwargs})
+        return cls(**{k: kwargs.pop(f"g_{k}") for k in DEFAULTS if f"g_{k}" in kwargs})
 
     def over(self, base: "GlobalOptions") -> "GlobalOptions":
         """These options on top of ``base``: each one given here wins, the rest come from
         ``base`` (a flag is given when it is not None, False or empty)."""
         merged = {}
-        for f in fields(self):
-            mine = getattr(self, f.name)
-            merged[f.name] = mine if mine not in (None, False, ()) else getattr(base, f.name)
+        for name in DEFAULTS:
+            mine = getattr(self, name)
+            merged[name] = mine if mine not in (None, False, ()) else getattr(base, name)
         return GlobalOptions(**merged)
 
 
