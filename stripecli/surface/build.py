@@ -84,10 +84,10 @@ def _help(spec: FlagSpec) -> str:
         parts.append("One of: " + ", ".join(item["values"]) + ".")
     if item.get("type") == "timestamp":
         parts.append("Unix seconds, ISO-8601, now, or +30d/-2h.")
-    if spec.kind == "map":
+    if spec.kind in ("map", "list"):
         parts.append("Repeatable.")
-    elif spec.kind in ("list", "jsonlist"):
-        parts.append("Repeatable.")
+    elif spec.kind == "jsonlist":
+        parts.append("Repeatable, one object each, or one JSON array of objects.")
     if p.get("emptyable"):
         parts.append("'' unsets it.")
     if p.get("required") and len(spec.dest) == 1:

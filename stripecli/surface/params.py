@@ -25,6 +25,7 @@ from stripecli.surface.values import (
     check_decimal,
     deep_merge,
     parse_data_json,
+    parse_json_items,
     parse_integer,
     parse_timestamp,
     set_path,
@@ -151,6 +152,13 @@ def convert_json_object(text: str) -> dict:
     raise ValueError("must be a JSON object such as '{\"key\": \"value\"}' or @file.json")
 
 
+def convert_json_items(text: str) -> list[dict]:
+    """A list-of-objects flag takes one object per use, or an array of them at once."""
+    if text.startswith("@") or text.lstrip()[:1] in ("{", "["):
+        return parse_json_items(text)
+    raise ValueError("must be a JSON object or an array of objects, such as '{\"key\": \"value\"}' or @file.json")
+
+
 def convert_value(spec: FlagSpec, text: str) -> Any:
     """One value of a flag, checked. ``''`` for a map or a list flag unsets the whole param where
     the API allows that (its help says "'' unsets it"), and is refused elsewhere."""
@@ -161,7 +169,9 @@ def convert_value(spec: FlagSpec, text: str) -> Any:
         raise ValueError(f"'' would unset the {what}, which the API does not allow here: give a value")
     if spec.kind == "map":
         return convert_map_pair(text)
-    if spec.kind in ("json", "jsonlist"):
+    if spec.kind == "jsonlist":
+        return convert_json_items(text)
+    if spec.kind == "json":
         return convert_json_object(text)
     return convert_scalar(spec.item, text, INTEGER_BOUNDS.get(spec.dest))
 
@@ -187,7 +197,9 @@ def collect(specs: list[FlagSpec], values: list[Any]) -> dict[str, Any]:
                 node = node.setdefault(key, {})
             last = spec.dest[-1]
             node[last] = deep_merge(value, node[last]) if isinstance(node.get(last), dict) and isinstance(value, dict) else value
-        elif spec.kind in ("list", "jsonlist"):
+        elif spec.kind == "jsonlist":
+            set_path(tree, list(spec.dest), [item for items in value for item in items])
+        elif spec.kind == "list":
             set_path(tree, list(spec.dest), list(value))
         else:
             set_path(tree, list(spec.dest), value)

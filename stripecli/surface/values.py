@@ -195,6 +195,27 @@ def _shape(node: dict[str, Any], record: dict | None, path: list[str]) -> Any:
 def parse_data_json(text: str) -> dict[str, Any]:
     """``--data-json '{...}'`` or ``--data-json @file.json``: an object of finite numbers,
     integers within int64, non-empty keys, at most ``MAX_DEPTH`` levels deep."""
+    data = _load_json(text)
+    if not isinstance(data, dict):
+        raise ValueError("must be a JSON object, such as '{\"metadata\": {\"k\": \"v\"}}'")
+    check_tree(data)
+    return data
+
+
+def parse_json_items(text: str) -> list[dict[str, Any]]:
+    """The value of a repeatable list-of-objects flag (``--items``): one JSON object, or a JSON
+    array of objects (``'[{"price": "price_1"}, {"price": "price_2"}]'``), inline or ``@file``,
+    checked like ``--data-json``."""
+    data = _load_json(text)
+    items = data if isinstance(data, list) else [data]
+    if not items or not all(isinstance(item, dict) for item in items):
+        raise ValueError("must be a JSON object or a non-empty array of objects, such as '{\"key\": \"value\"}' or @file.json")
+    for item in items:
+        check_tree(item)
+    return items
+
+
+def _load_json(text: str) -> Any:
     source = text
     if text.startswith("@"):
         try:
@@ -208,9 +229,6 @@ def parse_data_json(text: str) -> dict[str, Any]:
         raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     except RecursionError:
         raise ValueError(f"nested more than {MAX_DEPTH} levels deep") from None
-    if not isinstance(data, dict):
-        raise ValueError("must be a JSON object, such as '{\"metadata\": {\"k\": \"v\"}}'")
-    check_tree(data)
     return data
 
 

@@ -216,6 +216,10 @@ REPORTED = [
     ["test-clocks", "advance", "clock_1", "--by", "999999y"], ["test-clocks", "advance", "clock_nope", "--by", "1x"],
 ]
 
+# -- list-of-objects flags: one object, or a non-empty array of objects -------------------------------
+ITEMS_BAD = [["billing", "subscriptions", "create", "--customer", "cus_1", "--items", bad]
+             for bad in ("[]", "[1]", '[{"price": "p"}, "x"]', '[{"": 1}]', "[{}", "x", '[{"a": NaN}]', "null")]
+
 
 def corpus() -> list[list[str]]:
     lines: list[list[str]] = list(REPORTED)
@@ -233,7 +237,7 @@ def corpus() -> list[list[str]]:
               if not (cmd[1] == "show" and bad[0] == "-d")]
     lines += [cmd + bad for cmd in OUTPUT_COMMANDS for bad in OUTPUT_BAD]
     lines += [list(cmd) + ["--fields", bad] for cmd, bads in FIELDS_BAD.items() for bad in bads]
-    lines += POST_HEADER_BAD + CLOCK_BAD + SHAPE_BAD + REQUEST_BAD + UNKNOWN
+    lines += POST_HEADER_BAD + CLOCK_BAD + SHAPE_BAD + REQUEST_BAD + UNKNOWN + ITEMS_BAD
     unique: dict[tuple[str, ...], list[str]] = {}
     for argv in lines:
         unique.setdefault(tuple(argv), argv)

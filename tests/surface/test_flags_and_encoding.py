@@ -35,6 +35,10 @@ CASES = [
      {"customer": "cus_1", "items": [{"price": "price_1", "quantity": 2}, {"price": "price_2"}],
       "expand": ["latest_invoice", "customer"], "off_session": True, "cancel_at_period_end": False,
       "default_tax_rates": ["txr_1", "txr_2"]}),
+    # a list-of-objects flag also takes a JSON array, alone or mixed with single objects, in order
+    (["billing", "subscriptions", "create", "--customer", "cus_1", "--items", '{"price": "price_1"}',
+      "--items", '[{"price": "price_2", "quantity": 2}, {"price": "price_3"}]'],
+     {"customer": "cus_1", "items": [{"price": "price_1"}, {"price": "price_2", "quantity": 2}, {"price": "price_3"}]}),
     (["core", "prices", "create", "--currency", "usd", "--unit-amount-decimal", "0.0125",
       "--recurring.interval", "month", "--recurring.interval-count", "3", "--product", "prod_1",
       "-d", "tiers[0][up_to]=inf", "-d", "tiers[0][unit_amount]=100", "-d", "tiers[1][up_to]=10"],
