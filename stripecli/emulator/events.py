@@ -7,6 +7,8 @@ What is recorded, from the context's journal of changes (``emulator/context.py``
   ``<type>.updated`` with ``data.previous_attributes`` holding the old values of exactly the
   top-level fields that changed; a behaviour may name another event for a change
   (``customer.subscription.deleted`` for a canceled subscription);
+- the events of a field's move that the families declare (``registry.transition_events``: a
+  quote whose status becomes ``canceled`` is also ``quote.canceled``), after the change's own;
 - the action events behaviours emit (``invoice.finalized``, ``invoice.paid``,
   ``test_helpers.test_clock.ready`` ...), in the order they happened among the changes;
 - only event types Stripe has: ``event_types.json`` is generated from the pinned SDK
@@ -43,6 +45,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from stripecli.emulator import behaviours, context, schema
+from stripecli.emulator.behaviours import registry
 from stripecli.emulator.context import Change, Context, Emitted
 from stripecli.emulator.errors import invalid, no_such
 from stripecli.emulator.store import Store
@@ -111,6 +114,8 @@ def _created(ctx: Context, obj: dict[str, Any]) -> int:
 def _events_of(ctx: Context, changes: Iterable[Change | Emitted]) -> Iterable[tuple[str, dict[str, Any], dict | None]]:
     """(type, data.object, previous_attributes) for each change or emitted event that Stripe has."""
     known = event_types()
+    changes = list(changes)
+    emitted = {(e.type, e.object.get("id")) for e in changes if isinstance(e, Emitted)}
     for entry in changes:
         if isinstance(entry, Emitted):
             if entry.type in known:
@@ -118,14 +123,17 @@ def _events_of(ctx: Context, changes: Iterable[Change | Emitted]) -> Iterable[tu
             continue
         kind = entry.kind
         event_type = entry.event or event_type_for(entry.object_type, kind or "")
-        if event_type is None or event_type not in known:
-            continue
-        if kind == "deleted":
-            yield event_type, _present(ctx, entry.before, rendered=False), None
-        elif kind == "created":
-            yield event_type, _present(ctx, entry.after), None
-        else:
-            yield event_type, _present(ctx, entry.after), previous_attributes(entry.before, entry.after)
+        if event_type is not None and event_type in known:
+            if kind == "deleted":
+                yield event_type, _present(ctx, entry.before, rendered=False), None
+            elif kind == "created":
+                yield event_type, _present(ctx, entry.after), None
+            else:
+                yield event_type, _present(ctx, entry.after), previous_attributes(entry.before, entry.after)
+        if entry.event is None:  # the events a field's move means (registry.transition_events)
+            for moved in registry.transitions(entry.object_type, entry.before, entry.after):
+                if moved in known and (moved, entry.object_id) not in emitted:
+                    yield moved, _present(ctx, entry.after), None
 
 
 def record(ctx: Context, changes: list[Change | Emitted]) -> list[dict[str, Any]]:

@@ -301,6 +301,8 @@ def action(ctx: Context) -> dict[str, Any]:
         ctx.load(target_id, ctx.route.types, display=schema.display_name(ctx.route.resource_object))
     result = behaviours.action(ctx, obj, ctx.params)
     if result is not None:
+        if isinstance(result, dict) and result.get("object") == obj["object"]:
+            behaviours.after_action(ctx, result, ctx.params)
         return result
     if obj["object"] != ctx.route.object and ctx.route.object not in (ctx.route.op.get("objects") or ()):
         # an action that makes another object (fund_cash_balance -> a cash balance transaction)
@@ -313,6 +315,7 @@ def action(ctx: Context) -> dict[str, Any]:
     behaviours.apply_status(ctx, obj, ctx.route.verb)
     merge_into(obj, {k: v for k, v in given_fields(obj["object"], ctx.params).items() if k != "status"})
     ctx.save(obj)
+    behaviours.after_action(ctx, obj, ctx.params)
     return obj
 
 

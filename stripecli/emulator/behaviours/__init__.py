@@ -35,7 +35,9 @@ Families, imported (and so registered) in this order:
 - ``treasury_flows``: Treasury transactions and entries from money movement, the account balance;
 - ``authorizations``: Issuing authorizations' amounts (increment, partial reversal, capture) and
   the transactions they make;
-- ``platform``: webhook endpoints, Apps secrets, Radar, Identity, Terminal, Climate and the rest.
+- ``platform``: webhook endpoints, Apps secrets, Radar, Identity, Terminal, Climate and the rest;
+- ``lifecycle``: the events a field's move means (``quote.canceled``, ``payment_method.attached``);
+- ``notices``: what Stripe announces ahead of time (``customer.subscription.trial_will_end``).
 
 Adding a family: a new module here that registers with ``registry`` (hooks, ``on_clock_advance``,
 actions, tables), appended to ``FAMILIES``. It writes through ``ctx.insert/save/delete`` only, and
@@ -56,7 +58,7 @@ from stripecli.emulator.context import Context
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "discounts", "schedules", "invoices", "quotes",
             "credits", "methods", "charges", "payments", "refunds", "balance", "connect", "transfers", "externals",
             "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers", "tax", "connections",
-            "platform")
+            "platform", "lifecycle", "notices")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))
@@ -67,7 +69,7 @@ ACTIONS = registry.STATUS_ACTIONS
 INITIAL = registry.INITIAL
 
 __all__ = ["ACTIONS", "INITIAL", "FAMILIES", "initial", "before_create", "after_create", "before_update",
-           "before_delete", "action", "apply_status", "render", "singleton", "preview", "list_filters",
+           "before_delete", "action", "after_action", "apply_status", "render", "singleton", "preview", "list_filters",
            "includable", "stand_in", "catalogue", "settle"]
 
 
@@ -102,6 +104,11 @@ def action(ctx: Context, obj: dict[str, Any], params: dict[str, Any]) -> dict[st
     """The action's own implementation, or ``None`` for the status table and the generic action."""
     fn = registry.action_for(ctx.route.verb, obj["object"])
     return fn(ctx, obj, params) if fn is not None else None
+
+
+def after_action(ctx: Context, obj: dict[str, Any], params: dict[str, Any]) -> None:
+    for fn in registry.hooks("after_action", obj.get("object", "")):
+        fn(ctx, obj, params)
 
 
 def apply_status(ctx: Context, obj: dict[str, Any], verb: str) -> None:

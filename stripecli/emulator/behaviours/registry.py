@@ -14,6 +14,9 @@ event              called as                              result
 ``before_update``  ``fn(ctx, obj, params)``               the param names it applied itself (the
                                                           union is left out of the generic merge)
 ``before_delete``  ``fn(ctx, obj)``                       - (raise ``EmulatorError`` to refuse)
+``after_action``   ``fn(ctx, obj, params)``               - (after ``POST .../{id}/<verb>`` or a
+                                                          ``DELETE`` that is an action, with the
+                                                          object as the action left it)
 ``render``         ``fn(ctx, obj) -> obj``                each gets what the previous returned
 ``preview``        ``fn(ctx, obj) -> obj``                each gets what the previous returned
 ``list``           ``fn(ctx, params, where) -> names``    appends SQL to ``where``; the union of
@@ -45,7 +48,16 @@ Tables (a type may appear in one family's table only):
 - ``secrets({type: (field, fn(obj) -> str)})``: secrets made on create (``client_secret``,
   ``whsec_`` ...);
 - ``status_actions({(type, verb): (fields to set, states allowed from or None, fields stamped
-  with the time)})``: actions that only move a status.
+  with the time)})``: actions that only move a status;
+- ``transition_events({(type, dotted field): {new value: event | (event, old values)}})``: the
+  event Stripe sends when a field of an object moves to a value (a quote whose ``status`` becomes
+  ``canceled`` is ``quote.canceled``, a payment method whose ``customer`` is set is
+  ``payment_method.attached``), however the move was made (an action, an update, a clock
+  advance). The key ``SET`` matches any non-null value, ``None`` a field that was cleared; with
+  ``old values`` the move must start from one of them. A new object counts as moving from
+  nothing. The event is recorded after the object's own ``created``/``updated`` event, and not
+  when the behaviour named the change's event itself (``ctx.save(obj, event=...)``) or emitted
+  the same event for the object in the same transaction.
 
 Every write a hook makes goes through the request context: ``ctx.insert``, ``ctx.save``,
 ``ctx.delete`` / ``ctx.delete_tree`` (see ``emulator/context.py``), never to the store directly.
@@ -61,7 +73,8 @@ DEFAULT = 0
 FAMILY = 100
 LAST = 200
 
-EVENTS = ("before_create", "after_create", "before_update", "before_delete", "render", "preview", "list")
+EVENTS = ("before_create", "after_create", "before_update", "before_delete", "after_action", "render", "preview",
+          "list")
 ANY = "*"
 
 _hooks: dict[tuple[str, str], list[tuple[int, int, Hook]]] = {}
@@ -78,6 +91,8 @@ _seq = [0]
 INITIAL: dict[str, dict[str, Any]] = {}
 SECRETS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {}
 STATUS_ACTIONS: dict[tuple[str, str], tuple[dict[str, Any], tuple[str, ...] | None, tuple[str, ...]]] = {}
+SET = "<set>"  # transition_events: any non-null value
+TRANSITIONS: dict[str, list[tuple[str, dict[Any, Any]]]] = {}  # type -> [(dotted field, {value: event})]
 
 
 class RegistryError(RuntimeError):
@@ -222,3 +237,40 @@ def status_actions(table: dict[tuple[str, str], tuple[dict[str, Any], tuple[str,
         if (key[1], key[0]) in _actions:
             raise RegistryError("action %r on %r is both a status-table row and a function" % (key[1], key[0]))
         _claim(STATUS_ACTIONS, key, entry, "status action")
+
+
+def transition_events(table: dict[tuple[str, str], dict[Any, Any]]) -> None:
+    for (object_type, field), events in table.items():
+        entries = TRANSITIONS.setdefault(object_type, [])
+        if any(existing == field for existing, _ in entries):
+            raise RegistryError("transition events of %r on %r are registered twice" % (field, object_type))
+        entries.append((field, events))
+
+
+def get_path(obj: dict[str, Any] | None, dotted: str) -> Any:
+    node: Any = obj
+    for part in dotted.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def transitions(object_type: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """The events of ``transition_events`` for an object going from ``before`` (``None``: new) to
+    ``after``."""
+    if after is None:
+        return []
+    found = []
+    for field, events in TRANSITIONS.get(object_type, ()):
+        old, new = get_path(before, field), get_path(after, field)
+        if old == new:
+            continue
+        key = new if new is None or (isinstance(new, (str, int, bool)) and new in events) else SET
+        entry = events.get(key)
+        if entry is None:
+            continue
+        event, sources = (entry, None) if isinstance(entry, str) else entry
+        if sources is None or old in sources:
+            found.append(event)
+    return found

@@ -10,7 +10,8 @@
   switches to the next phase's items; after the last phase, ``end_behavior: release`` leaves the
   subscription running and ``cancel`` cancels it, and the schedule is ``completed``.
 - ``release`` detaches the subscription (``released_subscription``); ``cancel`` cancels the
-  schedule and its subscription.
+  schedule and its subscription; canceling the subscription itself aborts the schedule
+  (``subscription_schedule.aborted``).
 """
 
 from __future__ import annotations
@@ -191,3 +192,16 @@ def _cancel(ctx: Context, schedule: dict[str, Any], params: dict[str, Any]) -> d
     schedule.update(status="canceled", canceled_at=at, current_phase=None)
     ctx.save(schedule)
     return schedule
+
+
+@registry.hook("after_action", "subscription")
+def _abort_with_subscription(ctx: Context, sub: dict[str, Any], params: dict[str, Any]) -> None:
+    """A subscription canceled directly (not by its schedule) takes its schedule with it: Stripe
+    cancels the schedule and sends ``subscription_schedule.aborted`` rather than ``.canceled``."""
+    if sub.get("status") not in ("canceled", "incomplete_expired") or not sub.get("schedule"):
+        return
+    schedule = ctx.find(sub["schedule"], ("subscription_schedule",))
+    if schedule is None or schedule.get("status") not in ("not_started", "active"):
+        return
+    schedule.update(status="canceled", canceled_at=sub.get("canceled_at") or ctx.time_for(schedule), current_phase=None)
+    ctx.save(schedule, event="subscription_schedule.aborted")
