@@ -17,6 +17,7 @@ Families, imported (and so registered) in this order:
 - ``quotes``: quotes' line items and computed amounts, acceptance (a subscription or an invoice),
   the PDF;
 - ``credits``: billing credit grants, their balance transactions and summary, meters, alerts;
+- ``usage``: legacy usage records of metered subscription items and their computed summaries;
 - ``methods``: payment methods, tokens and card sources, from Stripe's test aliases and numbers;
 - ``charges``: charges (the one path every payment takes), disputes, reviews, fraud warnings,
   an invoice's collection;
@@ -29,6 +30,7 @@ Families, imported (and so registered) in this order:
 - ``tax``: tax calculations' and transactions' line items (no tax is computed);
 - ``connections``: Financial Connections sessions that link a test institution's account;
 - ``readers``: Terminal reader actions and the test helpers that finish them;
+- ``hardware``: Terminal hardware products, SKUs and shipping methods (data), orders priced from them;
 - ``catalogues``: what Stripe provides (country specs, report types, Climate products and
   suppliers, physical bundles), the platform account, connected accounts' capabilities;
 - ``issuing``, ``treasury``: their objects' statuses and actions;
@@ -56,9 +58,9 @@ from stripecli.emulator.behaviours.common import initial, require_state, set_pat
 from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "discounts", "schedules", "invoices", "quotes",
-            "credits", "methods", "charges", "payments", "refunds", "balance", "connect", "transfers", "externals",
-            "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers", "tax", "connections",
-            "platform", "lifecycle", "notices")
+            "credits", "usage", "methods", "charges", "payments", "refunds", "balance", "connect", "transfers",
+            "externals", "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers", "hardware",
+            "tax", "connections", "platform", "lifecycle", "notices")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))
