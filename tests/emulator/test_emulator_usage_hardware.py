@@ -92,3 +92,19 @@ def test_a_hardware_order_is_priced_from_its_skus(api):
         "payment_type": "monthly_invoice", "shipping_method": method["id"], **shipping}))
     assert too_many["param"] == "hardware_order_items[0][quantity]"
     assert ok(api.post("/v1/terminal/hardware_orders/%s/cancel" % order["id"]))["status"] == "canceled"
+
+
+def test_every_operation_of_the_model_overlay_has_an_emulator_route():
+    import json
+    from pathlib import Path
+
+    import stripecli.model
+    from stripecli.emulator import routes
+
+    overlay = Path(stripecli.model.__file__).parent / "overlay" / "extra_resources.json"
+    ops = [op for res in json.loads(overlay.read_text())["resources"] for op in res["operations"]]
+    assert ops
+    for op in ops:
+        path = op["path"].replace("{", "x_").replace("}", "")
+        found = routes.match(op["method"], path)
+        assert found is not None and found[0].path == op["path"], (op["method"], op["path"])
