@@ -28,7 +28,6 @@ T0 = 1_700_000_000
 
 # (method, path) -> why it does not answer as Stripe would yet
 GAPS: dict[tuple[str, str], str] = {
-    ("GET", "/v1/quotes/{quote}/preview_invoices/{preview_invoice}/lines"): "quote preview invoices are not computed",
     ("GET", "/v1/capital/financing_offers/{financing_offer}"): "Stripe makes financing offers; none exist",
     ("POST", "/v1/capital/financing_offers/{financing_offer}/mark_delivered"): "Stripe makes financing offers; none exist",
     ("GET", "/v1/issuing/tokens/{token}"): "no Issuing tokens (Stripe makes them when a card is added to a wallet)",

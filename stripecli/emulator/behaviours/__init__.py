@@ -16,6 +16,7 @@ Families, imported (and so registered) in this order:
 - ``invoices``: invoices, invoice items, credit notes, quotes' statuses;
 - ``quotes``: quotes' line items and computed amounts, acceptance (a subscription or an invoice),
   the PDF;
+- ``quote_previews``: a quote's preview invoice and its lines, computed from its line items;
 - ``credits``: billing credit grants, their balance transactions and summary, meters, alerts;
 - ``usage``: legacy usage records of metered subscription items and their computed summaries;
 - ``methods``: payment methods, tokens and card sources, from Stripe's test aliases and numbers;
@@ -58,9 +59,9 @@ from stripecli.emulator.behaviours.common import initial, require_state, set_pat
 from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "discounts", "schedules", "invoices", "quotes",
-            "credits", "usage", "methods", "charges", "payments", "refunds", "balance", "connect", "transfers",
-            "externals", "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers", "hardware",
-            "tax", "connections", "platform", "lifecycle", "notices")
+            "quote_previews", "credits", "usage", "methods", "charges", "payments", "refunds", "balance", "connect",
+            "transfers", "externals", "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers",
+            "hardware", "tax", "connections", "platform", "lifecycle", "notices")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))
