@@ -113,18 +113,22 @@ class Emulator:
 
     def handle(self, method: str, path: str, query_string: str, headers: Mapping[str, str] | Iterable[tuple[str, str]],
                body: bytes) -> tuple[int, Headers, bytes]:
-        """The response, and one row in the request log (``requestlog``: no key, no body)."""
-        started_at, started = time.time(), time.monotonic()
-        status, out, content = self._respond(method, path, query_string, headers, body)
-        response_headers = dict(out)
-        requestlog.record(self.store, at=started_at, method=method.upper(), path=path, status=status,
-                          request_id=response_headers.get("Request-Id", ""),
-                          duration_ms=(time.monotonic() - started) * 1000,
-                          idempotency_key=response_headers.get("Idempotency-Key"))
+        """The response, and one row in the request log (``requestlog``: no key, no body). A
+        request that writes and succeeds logs its row in its own write transaction (one commit,
+        not two); any other request logs it in a short transaction of its own afterwards."""
+        entry = requestlog.Entry(time.time(), time.monotonic(), method.upper(), path)
+        status, out, content = self._respond(method, path, query_string, headers, body, entry)
+        if not (entry.logged and status == 200):  # a failed commit answers with an error, unlogged
+            response_headers = dict(out)
+            requestlog.record(self.store, at=entry.at, method=entry.method, path=path, status=status,
+                              request_id=response_headers.get("Request-Id", ""),
+                              duration_ms=(time.monotonic() - entry.started) * 1000,
+                              idempotency_key=response_headers.get("Idempotency-Key"))
         return status, out, content
 
     def _respond(self, method: str, path: str, query_string: str,
-                 headers: Mapping[str, str] | Iterable[tuple[str, str]], body: bytes) -> tuple[int, Headers, bytes]:
+                 headers: Mapping[str, str] | Iterable[tuple[str, str]], body: bytes,
+                 entry: requestlog.Entry | None = None) -> tuple[int, Headers, bytes]:
         method = method.upper()
         h = _lower_headers(headers)
         request_id = "req_" + schema.random_token(14)
@@ -136,7 +140,7 @@ class Emulator:
         try:
             key = authenticate(h)
             status, payload, extra = self._dispatch(method, path, query_string or "", h, body or b"", key, request_id,
-                                                    pretty)
+                                                    pretty, entry)
         except EmulatorError as err:
             status, payload, extra = err.status, err.body(request_id), _error_headers(err)
         except sqlite3.OperationalError as exc:
@@ -169,7 +173,7 @@ class Emulator:
     # -- dispatch ---------------------------------------------------------------------------
 
     def _dispatch(self, method: str, path: str, query_string: str, h: dict[str, str], body: bytes, key: str,
-                  request_id: str, pretty: bool) -> tuple[int, Any, Headers]:
+                  request_id: str, pretty: bool, entry: requestlog.Entry | None = None) -> tuple[int, Any, Headers]:
         found = routes.match(method, path)
         if found is None:
             raise EmulatorError(404, "Unrecognized request URL (%s: %s). The emulator serves the endpoints of Stripe "
@@ -190,8 +194,10 @@ class Emulator:
                 with self.store.read():
                     return 200, operations.run(ctx), []
             return 200, operations.run(ctx), []
+        if entry is not None:
+            requestlog.ensure(self.store)  # before the transaction: its row is written inside it
         if not idempotency_key:
-            return 200, self._run_writing(ctx), []
+            return 200, self._run_writing(ctx, entry), []
         fingerprint = _fingerprint(method, path, query_string, body)
         kept: EmulatorError | None = None
         with ctx.transaction():
@@ -215,22 +221,28 @@ class Emulator:
             else:
                 encoded = _encode(result, pretty)
                 self.store.remember(idempotency_key, fingerprint, 200, encoded)
+                if entry is not None:
+                    entry.log(self.store, 200, request_id, idempotency_key)
         if kept is not None:
             kept.headers.setdefault("Idempotency-Key", idempotency_key)
             raise kept
         return 200, encoded, [("Idempotency-Key", idempotency_key)]
 
-    def _run_writing(self, ctx: Context) -> Any:
+    def _run_writing(self, ctx: Context, entry: requestlog.Entry | None = None) -> Any:
         """One write transaction; an error raised with ``keep_writes`` (a card decline, whose
         failed charge and intent Stripe keeps) commits what was written before it is answered."""
         kept: EmulatorError | None = None
         with ctx.transaction():
             try:
-                return operations.run(ctx)
+                result = operations.run(ctx)
             except EmulatorError as err:
                 if not err.keep_writes:
                     raise
                 kept = err
+            else:
+                if entry is not None:
+                    entry.log(self.store, 200, ctx.request_id, None)
+                return result
         raise kept
 
 

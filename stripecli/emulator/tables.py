@@ -73,13 +73,14 @@ def as_text(value_sql: str, type_sql: str) -> str:
 
 
 def _copy_search_values(row: str, source: str = "") -> list[str]:
-    fields = " UNION ALL ".join("SELECT '%s' AS field, '$.%s' AS path" % (f, f) for f in TEXT_FIELDS)
+    # one json_each over the object's top level reads all of TEXT_FIELDS in one parse of its
+    # JSON (a json_type and a json_extract per field would parse it up to eight times)
+    fields = ", ".join("'%s'" % f for f in TEXT_FIELDS)
     return [
         "INSERT INTO search_values (object_seq, object_type, object_created, field, value) "
-        "SELECT %(row)s.seq, %(row)s.type, %(row)s.created, f.field, %(text)s FROM %(source)s(%(fields)s) AS f "
-        "WHERE json_type(%(row)s.data, f.path) IN ('text', 'integer', 'real', 'true', 'false')"
-        % {"row": row, "source": source, "fields": fields, "text": as_text("json_extract(%s.data, f.path)" % row,
-                                                          "json_type(%s.data, f.path)" % row)},
+        "SELECT %(row)s.seq, %(row)s.type, %(row)s.created, f.key, %(text)s FROM %(source)sjson_each(%(row)s.data) AS f "
+        "WHERE f.key IN (%(fields)s) AND f.type IN ('text', 'integer', 'real', 'true', 'false')"
+        % {"row": row, "source": source, "fields": fields, "text": as_text("f.atom", "f.type")},
         "INSERT OR IGNORE INTO search_values (object_seq, object_type, object_created, field, value) "
         "SELECT %(row)s.seq, %(row)s.type, %(row)s.created, 'metadata.' || m.key, %(text)s "
         "FROM %(source)sjson_each(%(row)s.data, '$.metadata') AS m "
@@ -123,9 +124,12 @@ def search_table_current(create_sql: str | None) -> bool:
     return create_sql is not None and _SEARCH_KEY in create_sql
 
 
+_DROP_TRIGGERS = ["DROP TRIGGER IF EXISTS objects_search_insert", "DROP TRIGGER IF EXISTS objects_search_update",
+                  "DROP TRIGGER IF EXISTS objects_search_delete"]
+
+
 def search_drop() -> list[str]:
-    return ["DROP TRIGGER IF EXISTS objects_search_insert", "DROP TRIGGER IF EXISTS objects_search_update",
-            "DROP TRIGGER IF EXISTS objects_search_delete", "DROP TABLE IF EXISTS search_values"]
+    return _DROP_TRIGGERS + ["DROP TABLE IF EXISTS search_values"]
 
 
 def search_backfill() -> list[str]:
@@ -146,7 +150,8 @@ def ensure_schema(conn: sqlite3.Connection, write: Callable[[], ContextManager[s
     with write() as conn:
         found = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_values'").fetchone()
         current = search_table_current(found[0] if found else None)
-        for statement in ([] if current else search_drop()) + statements:
+        # the triggers are made again from today's text ("IF NOT EXISTS" would keep an older body)
+        for statement in (_DROP_TRIGGERS if current else search_drop()) + statements:
             conn.execute(statement)
         if not current:  # made just now: copy in what the database already holds
             for statement in search_backfill():
