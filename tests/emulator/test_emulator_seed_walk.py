@@ -28,12 +28,16 @@ T0 = 1_700_000_000
 
 # (method, path) -> why it does not answer as Stripe would yet
 GAPS: dict[tuple[str, str], str] = {
-    ("GET", "/v1/capital/financing_offers/{financing_offer}"): "Stripe makes financing offers; none exist",
-    ("POST", "/v1/capital/financing_offers/{financing_offer}/mark_delivered"): "Stripe makes financing offers; none exist",
-    ("GET", "/v1/issuing/tokens/{token}"): "no Issuing tokens (Stripe makes them when a card is added to a wallet)",
-    ("POST", "/v1/issuing/tokens/{token}"): "no Issuing tokens (Stripe makes them when a card is added to a wallet)",
-    ("GET", "/v1/sigma/scheduled_query_runs/{scheduled_query_run}"): "Stripe runs Sigma queries; none exist",
-    ("GET", "/v1/identity/verification_reports/{report}"): "verification sessions make no reports",
+    # Stripe makes an Issuing token when a card is added to a digital wallet (Apple Pay, Google Pay):
+    # no API call or test helper makes one, so there is no token to read or update.
+    ("GET", "/v1/issuing/tokens/{token}"): "no API call makes an Issuing token (a wallet provisioning does)",
+    ("POST", "/v1/issuing/tokens/{token}"): "no API call makes an Issuing token (a wallet provisioning does)",
+    # A scheduled query run is made when a query scheduled in the Dashboard's Sigma editor runs; the
+    # API only reads runs, so none exist to read.
+    ("GET", "/v1/sigma/scheduled_query_runs/{scheduled_query_run}"): "no API call makes a Sigma query run",
+    # A verification report is made when the user completes Stripe's hosted verification flow (in
+    # test mode by choosing an outcome on that page); no API call completes a session.
+    ("GET", "/v1/identity/verification_reports/{report}"): "no API call completes a verification session",
 }
 
 
@@ -222,7 +226,8 @@ def walk(w: Walk) -> None:  # noqa: C901 - one operator's session, in order
     w.post("/v1/billing/alerts/{id}/activate", alert)
     w.post("/v1/billing/alerts/{id}/archive", alert)
 
-    # -- capital
+    # -- capital: only Stripe makes offers; in test mode its test helper does
+    w.post("/v1/test_helpers/capital/financing_offers", advance_amount=500000, fee_amount=40000, withhold_rate="0.15")
     offers = w.get("/v1/capital/financing_offers")
     offer = ((offers.get("data") or [{}])[0]).get("id", "financingoffer_none")
     w.get("/v1/capital/financing_offers/{financing_offer}", offer)

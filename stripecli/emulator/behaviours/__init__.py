@@ -31,6 +31,7 @@ Families, imported (and so registered) in this order:
 - ``tax``: tax calculations' and transactions' line items (no tax is computed);
 - ``connections``: Financial Connections sessions that link a test institution's account;
 - ``readers``: Terminal reader actions and the test helpers that finish them;
+- ``capital``: Capital financing offers made and refilled by Stripe's test helpers;
 - ``hardware``: Terminal hardware products, SKUs and shipping methods (data), orders priced from them;
 - ``catalogues``: what Stripe provides (country specs, report types, Climate products and
   suppliers, physical bundles), the platform account, connected accounts' capabilities;
@@ -61,7 +62,7 @@ from stripecli.emulator.context import Context
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "discounts", "schedules", "invoices", "quotes",
             "quote_previews", "credits", "usage", "methods", "charges", "payments", "refunds", "balance", "connect",
             "transfers", "externals", "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers",
-            "hardware", "tax", "connections", "platform", "lifecycle", "notices")
+            "capital", "hardware", "tax", "connections", "platform", "lifecycle", "notices")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))

@@ -60,10 +60,15 @@ def _plain(ctx: Context) -> list[dict[str, Any]]:
 # -- the platform account ----------------------------------------------------------------------
 
 
+def platform_account_id(ctx: Context) -> str:
+    """The emulator's own account id, stable for its data directory."""
+    return "acct_" + hashlib.sha256(ctx.store.path.encode()).hexdigest()[:16]
+
+
 @registry.singleton("account")
 def _platform_account(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     """``GET /v1/account``: the emulator's own account, with an id stable for its data directory."""
-    account_id = "acct_" + hashlib.sha256(ctx.store.path.encode()).hexdigest()[:16]
+    account_id = platform_account_id(ctx)
     country = ledger.fees_table().get("default_country") or ledger.ACCOUNT_COUNTRY
     obj = ctx.build("account", {
         "country": country, "default_currency": ledger.account_currency(), "type": "standard",
