@@ -171,3 +171,50 @@ def test_a_trial_announces_its_end_three_days_ahead(local):
     assert notice[0]["data"]["object"]["trial_end"] == T0 + 10 * DAY
     _advance(local, clock, T0 + 12 * DAY)  # the trial ends into active: no second notice
     assert events(local, sub["id"]).count("customer.subscription.trial_will_end") == 1
+
+
+def test_card_sources_added_updated_and_removed_under_a_customer(local):
+    customer = ok(local.post("/v1/customers", data={"email": "a@example.com"}))
+    path = "/v1/customers/%s/sources" % customer["id"]
+    first = ok(local.post(path, data={"source": "tok_visa", "metadata[k]": "v"}))
+    assert (first["object"], first["customer"], first["brand"], first["last4"]) == ("card", customer["id"], "Visa", "4242")
+    assert first["metadata"] == {"k": "v"}
+    assert event(local, "customer.source.created")["data"]["object"]["id"] == first["id"]
+    token = ok(local.post("/v1/tokens", data={"card[number]": "5555555555554444", "card[exp_month]": 12,
+                                              "card[exp_year]": 2040, "card[cvc]": "123"}))
+    second = ok(local.post(path, data={"source": token["id"]}))
+    assert second["brand"] == "MasterCard"
+    assert ok(local.get("/v1/customers/" + customer["id"]))["default_source"] == first["id"]
+    assert sorted(s["id"] for s in ok(local.get(path))["data"]) == sorted([first["id"], second["id"]])
+
+    ok(local.post("%s/%s" % (path, first["id"]), data={"name": "Jenny Rosen"}))
+    updated = event(local, "customer.source.updated")
+    assert updated["data"]["object"]["name"] == "Jenny Rosen" and updated["data"]["previous_attributes"] == {"name": None}
+    ok(local.delete("%s/%s" % (path, first["id"])))
+    assert event(local, "customer.source.deleted")["data"]["object"]["id"] == first["id"]
+    assert ok(local.get("/v1/customers/" + customer["id"]))["default_source"] == second["id"]
+
+    refused = bad(local.post(path, data={"source": "btok_us_verified"}))
+    assert refused["param"] == "source"
+    assert bad(local.post(path, data={}))["param"] == "source"
+    assert len(ok(local.get(path))["data"]) == 1
+
+
+def test_switching_a_subscription_to_another_coupon_updates_its_discount(local):
+    customer = ok(local.post("/v1/customers", data={"email": "a@example.com"}))
+    product = ok(local.post("/v1/products", data={"name": "Plan"}))
+    price = ok(local.post("/v1/prices", data={"product": product["id"], "currency": "usd", "unit_amount": 1500,
+                                              "recurring[interval]": "month"}))
+    ten, twenty = (ok(local.post("/v1/coupons", data={"percent_off": p, "duration": "forever"})) for p in (10, 20))
+    sub = ok(local.post("/v1/subscriptions", data={
+        "customer": customer["id"], "items[0][price]": price["id"], "collection_method": "send_invoice",
+        "days_until_due": 30, "discounts[0][coupon]": ten["id"]}))
+    discount_id = sub["discounts"][0]
+    switched = ok(local.post("/v1/subscriptions/" + sub["id"], data={"discounts[0][coupon]": twenty["id"]}))
+    assert switched["discounts"] == [discount_id]
+    updated = event(local, "customer.discount.updated")["data"]
+    assert updated["object"]["source"]["coupon"] == twenty["id"]
+    assert updated["previous_attributes"]["source"]["coupon"] == ten["id"]
+    assert "customer.discount.deleted" not in events(local)
+    ok(local.post("/v1/subscriptions/" + sub["id"], data={"discounts": ""}))
+    assert event(local, "customer.discount.deleted")["data"]["object"]["id"] == discount_id

@@ -1,6 +1,10 @@
 """Customers and what hangs off them directly: tax ids, sources, the fields Stripe only includes
 when expanded (``tax_ids``, ``sources``; ``subscriptions`` belongs to the subscriptions family).
 
+A card source is added with ``POST /v1/customers/{customer}/sources`` (``source=tok_visa`` or a
+card token), updated and removed under the same path; each change is a ``customer.source.*``
+event, and ``default_source`` follows (the first source, the next one when it is removed).
+
 A customer on a test clock is bound to it by the clocks family; what a customer's deletion does
 to its subscriptions is the subscriptions family's ``before_delete`` hook on ``customer``.
 """
@@ -50,3 +54,49 @@ def _tax_id_create(ctx: Context, tax_id: dict[str, Any], params: dict[str, Any])
     kind = str(params.get("type") or "")
     tax_id["country"] = kind.split("_", 1)[0].upper() if "_" in kind else None
     tax_id["verification"] = {"status": "pending", "verified_address": None, "verified_name": None}
+
+
+@registry.hook("before_create", "account", order=registry.LAST)  # replaces what the account hooks made
+def _customer_source(ctx: Context, obj: dict[str, Any], params: dict[str, Any]) -> None:
+    """``POST /v1/customers/{customer}/sources`` with ``source=tok_visa`` (a test alias or a stored
+    card token) adds a card to the customer (``card_``, ``customer.source.created``), the
+    customer's ``default_source`` when it has none, as on Stripe. Bank account tokens and the
+    Sources API are not modelled: they are refused in one line."""
+    customer_id = ctx.values.get("customer")
+    if not customer_id or ctx.route is None or not ctx.route.path.startswith("/v1/customers/"):
+        return
+    from stripecli.emulator import cards
+    from stripecli.emulator.behaviours.methods import _legacy_card, _use_token, check_attachable
+    from stripecli.emulator.errors import invalid, missing_param
+
+    customer = ctx.load(customer_id, ("customer",), param="customer")
+    ref = params.get("source")
+    if not ref:
+        raise missing_param("source")
+    card = cards.by_alias(ref) if isinstance(ref, str) else None
+    if card is None:
+        stored = ctx.find(ref, ("token",)) if isinstance(ref, str) else None
+        if stored is None or not stored.get("_card"):
+            raise invalid("The emulator adds card sources from a card token (tok_visa, tok_... of POST /v1/tokens); "
+                          "%r is not one." % (ref,), param="source")
+        _use_token(ctx, stored, "source")
+        card = cards.by_number(stored["_card"])
+    check_attachable(card)
+    legacy = _legacy_card(ctx, card, customer=customer_id)
+    legacy.update(_card=card.number, metadata=dict(params.get("metadata") or {}))
+    obj.clear()
+    obj.update(ctx.build("card", legacy, created=ctx.time_for(customer)))
+    if not customer.get("default_source"):
+        customer["default_source"] = legacy["id"]
+        ctx.save(customer)
+
+
+@registry.hook("before_delete", "card", "bank_account")
+def _source_removed(ctx: Context, source: dict[str, Any]) -> None:
+    """A customer's default source that is removed gives way to its next source, or to none."""
+    customer = ctx.find(source.get("customer"), ("customer",))
+    if customer is None or customer.get("default_source") != source["id"]:
+        return
+    rest = [row.id for row in ctx.store.children(customer["id"], ["bank_account", "card", "source"]) if row.id != source["id"]]
+    customer["default_source"] = rest[0] if rest else None
+    ctx.save(customer)

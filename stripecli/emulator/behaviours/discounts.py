@@ -2,6 +2,9 @@
 create or update makes a ``discount`` (``di_``) under it, listed in ``subscription.discounts``;
 ``DELETE /v1/subscriptions/{id}/discount`` removes it. A coupon's ``duration`` sets the discount's
 ``end`` (``once``: the first period; ``repeating``: ``duration_in_months``; ``forever``: none).
+An update that switches a subscription from one coupon to another changes the discount it
+replaces in place (``customer.discount.updated``, as Stripe sends when a customer is switched from
+one coupon to another); discounts left over are deleted, extra ones created.
 The emulator does not take discounts off invoice amounts (see docs/emulator.md)."""
 
 from __future__ import annotations
@@ -22,9 +25,13 @@ def _coupon(ctx: Context, spec: dict[str, Any], path: str) -> tuple[dict[str, An
     return ctx.load(spec.get("coupon") or "", ("coupon",), param="%s[coupon]" % path), None
 
 
-def _apply(ctx: Context, sub: dict[str, Any], specs: list[dict[str, Any]]) -> list[str]:
+def _apply(ctx: Context, sub: dict[str, Any], specs: list[dict[str, Any]],
+           replaced: list[dict[str, Any]] | None = None) -> list[str]:
+    """The discount ids for ``specs``; a new coupon takes over one of ``replaced`` (switched in
+    place) while there are any, the rest are made."""
     start = ctx.time_for(sub)
     made = []
+    replaced = list(replaced or [])
     for i, spec in enumerate(specs or []):
         if spec.get("discount"):
             made.append(spec["discount"])
@@ -38,12 +45,18 @@ def _apply(ctx: Context, sub: dict[str, Any], specs: list[dict[str, Any]]) -> li
             end = calendar.add_interval(start, "month", int(coupon.get("duration_in_months") or 1))
         elif duration == "once":
             end = (sub.get("_period") or [start, None])[1]
-        discount = ctx.create("discount", {
-            "customer": sub.get("customer"), "subscription": sub["id"], "start": start, "end": end,
-            "promotion_code": code, "invoice": None, "invoice_item": None, "subscription_item": None,
-            "checkout_session": None, "source": {"type": "coupon", "coupon": coupon["id"]},
-        }, parent=sub["id"], created=start)
+        fields = {"customer": sub.get("customer"), "subscription": sub["id"], "start": start, "end": end,
+                  "promotion_code": code, "invoice": None, "invoice_item": None, "subscription_item": None,
+                  "checkout_session": None, "source": {"type": "coupon", "coupon": coupon["id"]}}
+        if replaced:
+            discount = replaced.pop(0)
+            discount.update(fields)
+            ctx.save(discount)
+        else:
+            discount = ctx.create("discount", fields, parent=sub["id"], created=start)
         made.append(discount["id"])
+    for discount in replaced:
+        ctx.delete(discount["id"])
     return made
 
 
@@ -58,10 +71,9 @@ def _discounts_on_create(ctx: Context, sub: dict[str, Any], params: dict[str, An
 def _discounts_on_update(ctx: Context, sub: dict[str, Any], params: dict[str, Any]) -> set[str]:
     if "discounts" not in params:
         return set()
-    for row in ctx.store.children(sub["id"], ["discount"]):
-        if row.id not in [d.get("discount") for d in params.get("discounts") or [] if isinstance(d, dict)]:
-            ctx.delete(row.id)
-    sub["discounts"] = _apply(ctx, sub, params.get("discounts") or [])
+    kept = [d.get("discount") for d in params.get("discounts") or [] if isinstance(d, dict)]
+    replaced = [row.data for row in ctx.store.children(sub["id"], ["discount"]) if row.id not in kept]
+    sub["discounts"] = _apply(ctx, sub, params.get("discounts") or [], replaced)
     return {"discounts"}
 
 
