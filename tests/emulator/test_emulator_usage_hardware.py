@@ -108,3 +108,18 @@ def test_every_operation_of_the_model_overlay_has_an_emulator_route():
         path = op["path"].replace("{", "x_").replace("}", "")
         found = routes.match(op["method"], path)
         assert found is not None and found[0].path == op["path"], (op["method"], op["path"])
+
+
+def test_a_hardware_order_preview_is_priced_and_not_stored(api):
+    sku = ok(api.get("/v1/terminal/hardware_skus", params={"country": "US"}))["data"][0]
+    method = ok(api.get("/v1/terminal/hardware_shipping_methods", params={"country": "US", "name": "express"}))["data"][0]
+    params = {"hardware_order_items[0][terminal_hardware_sku]": sku["id"], "hardware_order_items[0][quantity]": 2,
+              "payment_type": "monthly_invoice", "shipping_method": method["id"], "shipping[name]": "Ops",
+              "shipping[email]": "ops@example.com", "shipping[phone]": "+15125550100",
+              "shipping[address][line1]": "1 Main St", "shipping[address][city]": "Austin",
+              "shipping[address][state]": "TX", "shipping[address][postal_code]": "78701",
+              "shipping[address][country]": "US"}
+    preview = ok(api.get("/v1/terminal/hardware_orders/preview", params=params))
+    assert (preview["object"], preview["amount"], preview["status"]) == ("terminal.hardware_order", 2 * sku["amount"], "pending")
+    assert preview["id"].startswith("upcoming_")
+    assert ok(api.get("/v1/terminal/hardware_orders"))["data"] == []

@@ -6,7 +6,8 @@ A shipping method's ``estimated_delivery_window`` is counted from the account's 
 data gives the minimum and maximum days). An order (``POST /v1/terminal/hardware_orders``) names
 SKUs of one country and a shipping method of that country; its items carry their SKU, ``amount``
 is the SKUs' amounts times their quantities (no tax is computed: ``tax`` 0), ``currency`` the
-SKUs'. Quantities above a SKU's ``orderable`` are refused, as Stripe does.
+SKUs'. Quantities above a SKU's ``orderable`` are refused, as Stripe does. The order preview prices
+the same params without storing anything.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 from functools import lru_cache
 from typing import Any
 
+from stripecli.emulator import schema
 from stripecli.emulator.behaviours import registry
 from stripecli.emulator.context import Context
 from stripecli.emulator.errors import invalid, no_such
@@ -90,3 +92,13 @@ def _order(ctx: Context, order: dict[str, Any], params: dict[str, Any]) -> None:
     order.update({"hardware_order_items": lines, "amount": total, "currency": currency, "tax": 0,
                   "total_tax_amounts": [], "shipping_method": method["id"],
                   "shipment_tracking": [], "updated": ctx.now, "status": "pending"})
+
+
+@registry.singleton("terminal.hardware_order")
+def _preview(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    """``GET /v1/terminal/hardware_orders/preview``: the order those params would make, priced the
+    same way, never stored (its id is ``upcoming_...``)."""
+    order = ctx.build("terminal.hardware_order", object_id="upcoming_" + schema.new_id("terminal.hardware_order"))
+    order.update({k: params[k] for k in ("metadata", "payment_type", "po_number", "shipping") if k in params})
+    _order(ctx, order, params)
+    return order
