@@ -36,6 +36,10 @@ def _escape(text: str) -> str:
     return text.replace("[", "\\[")
 
 
+# Words operators bring from Stripe's SDKs and Stripe's CLI -> the verb stripecli names it by.
+VERB_SYNONYMS = {"retrieve": "get"}
+
+
 class ResourceGroup(TyperGroup):
     """The verbs of one resource (``stripecli billing credit-grants ...``)."""
 
@@ -68,13 +72,20 @@ class ResourceGroup(TyperGroup):
         return self._verb_names
 
     def aliases(self) -> dict[str, str]:
-        """Hidden names -> the name they stand for: the long verbs kept from before the short ones."""
-        return {verb: name for name, verb in self._names().items() if name != verb}
+        """Hidden names -> the name they stand for: the long verbs kept from before the short ones,
+        and the verb words of Stripe's SDKs and CLI (``retrieve`` for ``get``)."""
+        names = self._names()
+        hidden = {verb: name for name, verb in names.items() if name != verb}
+        hidden.update({word: name for word, name in VERB_SYNONYMS.items() if name in names and word not in names})
+        return hidden
 
     def operation(self, name: str) -> Operation | None:
-        """The operation a verb name (short or long) runs."""
+        """The operation a verb name (short, long or a synonym) runs."""
         ops = self._operations()
-        return ops.get(self._names().get(name, name))
+        names = self._names()
+        if name not in names and name in VERB_SYNONYMS:
+            name = VERB_SYNONYMS[name]
+        return ops.get(names.get(name, name))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self._names()) | {n for n, c in self.commands.items() if not c.hidden})

@@ -87,6 +87,20 @@ def test_old_and_new_verb_names_both_run(cli):
             [json.loads(new.stdout)["status"], json.loads(old.stdout)["status"]]
 
 
+def test_retrieve_is_a_hidden_synonym_of_get(cli):
+    created = cli("--local", "-o", "id", "customers", "create", "--email", "ada@example.com")
+    assert created.exit_code == 0, created.stderr
+    cus = created.stdout.strip()
+    by_get = cli("--local", "-o", "json", "customers", "get", cus)
+    by_retrieve = cli("--local", "-o", "json", "customers", "retrieve", cus)
+    assert by_get.exit_code == by_retrieve.exit_code == 0, (by_get.stderr, by_retrieve.stderr)
+    assert json.loads(by_retrieve.stdout) == json.loads(by_get.stdout)
+    assert "retrieve" not in cli("customers", "--help").stdout
+    missing = cli("--local", "customers", "retrieve", "cus_missing")
+    assert (missing.exit_code, missing.stdout) == (4, "")
+    assert "No such customer" in missing.stderr
+
+
 def test_long_verbs_are_hidden_from_the_resource_help(cli):
     result = cli("invoices", "--help")
     assert "finalize " in result.stdout and "finalize-invoice" not in result.stdout.split("Commands")[-1]
