@@ -7,6 +7,8 @@ What is recorded, from the context's journal of changes (``emulator/context.py``
   ``<type>.updated`` with ``data.previous_attributes`` holding the old values of exactly the
   top-level fields that changed; a behaviour may name another event for a change
   (``customer.subscription.deleted`` for a canceled subscription);
+- the events Stripe sends alongside an update under another name (``registry.companion_events``:
+  a refund's ``refund.updated`` is followed by ``charge.refund.updated``), with the same data;
 - the events of a field's move that the families declare (``registry.transition_events``: a
   quote whose status becomes ``canceled`` is also ``quote.canceled``), after the change's own;
 - the action events behaviours emit (``invoice.finalized``, ``invoice.paid``,
@@ -61,6 +63,7 @@ EVENT_NOUNS = {
     "card": "customer.source",
     "bank_account": "customer.source",
     "source": "customer.source",
+    "dispute": "charge.dispute",
 }
 
 
@@ -129,7 +132,11 @@ def _events_of(ctx: Context, changes: Iterable[Change | Emitted]) -> Iterable[tu
             elif kind == "created":
                 yield event_type, _present(ctx, entry.after), None
             else:
-                yield event_type, _present(ctx, entry.after), previous_attributes(entry.before, entry.after)
+                previous = previous_attributes(entry.before, entry.after)
+                yield event_type, _present(ctx, entry.after), previous
+                for also in registry.COMPANIONS.get(event_type, ()):  # registry.companion_events
+                    if also in known:
+                        yield also, _present(ctx, entry.after), previous
         if entry.event is None:  # the events a field's move means (registry.transition_events)
             for moved in registry.transitions(entry.object_type, entry.before, entry.after):
                 if moved in known and (moved, entry.object_id) not in emitted:

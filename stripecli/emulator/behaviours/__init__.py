@@ -20,8 +20,10 @@ Families, imported (and so registered) in this order:
 - ``credits``: billing credit grants, their balance transactions and summary, meters, alerts;
 - ``usage``: legacy usage records of metered subscription items and their computed summaries;
 - ``methods``: payment methods, tokens and card sources, from Stripe's test aliases and numbers;
-- ``charges``: charges (the one path every payment takes), disputes, reviews, fraud warnings,
+- ``charges``: charges (the one path every payment takes), reviews, fraud warnings,
   an invoice's collection;
+- ``disputes``: disputes the dispute test cards open, their evidence (Stripe's winning and losing
+  test evidence decides them), closing;
 - ``payments``: payment and setup intents, top-ups, checkout;
 - ``refunds``: refunds, bounded by what is left of their charge;
 - ``balance``: the balance computed from balance transactions, payouts;
@@ -60,8 +62,8 @@ from stripecli.emulator.behaviours.common import initial, require_state, set_pat
 from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "discounts", "schedules", "invoices", "quotes",
-            "quote_previews", "credits", "usage", "methods", "charges", "payments", "refunds", "balance", "connect",
-            "transfers", "externals", "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers",
+            "quote_previews", "credits", "usage", "methods", "charges", "disputes", "payments", "refunds", "balance",
+            "connect", "transfers", "externals", "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers",
             "capital", "hardware", "tax", "connections", "platform", "lifecycle", "notices")
 
 for _name in FAMILIES:

@@ -21,7 +21,6 @@ from stripecli.emulator.errors import EmulatorError, invalid
 registry.initial_values({
     "charge": {"status": "pending", "paid": False, "captured": False, "refunded": False, "disputed": False,
                "amount_refunded": 0, "amount_captured": 0, "fraud_details": {}},
-    "dispute": {"status": "needs_response", "is_charge_refundable": False},
     "review": {"open": True},
     "radar.early_fraud_warning": {"actionable": True},
 })
@@ -147,37 +146,9 @@ def _aftermath(ctx: Context, charge: dict[str, Any], card: cards.TestCard, at: i
                                                  "fraud_type": card.get("early_fraud_warning"),
                                                  "payment_intent": charge.get("payment_intent")}, created=at)
     if card.get("dispute"):
+        from stripecli.emulator.behaviours.disputes import open_dispute
+
         open_dispute(ctx, charge, card.get("dispute"), at, inquiry=bool(card.get("inquiry")))
-
-
-def open_dispute(ctx: Context, charge: dict[str, Any], reason: str, at: int, *, inquiry: bool = False) -> dict[str, Any]:
-    amount = int(charge.get("amount_captured") or charge["amount"])
-    dispute = ctx.build("dispute", {
-        "amount": amount, "charge": charge["id"], "currency": charge["currency"], "reason": reason,
-        "payment_intent": charge.get("payment_intent"), "is_charge_refundable": inquiry,
-        "status": "warning_needs_response" if inquiry else "needs_response",
-        "evidence_details": {"due_by": at + 9 * 86400, "has_evidence": False, "past_due": False,
-                             "submission_count": 0, "enhanced_eligibility": {}},
-        "payment_method_details": {"type": "card", "card": {"brand": (charge.get("payment_method_details") or {})
-                                                            .get("card", {}).get("brand"), "network_reason_code": None,
-                                                            "case_type": "inquiry" if inquiry else "chargeback"}},
-    }, created=at)
-    registry_initial(ctx, dispute)
-    dispute["status"] = "warning_needs_response" if inquiry else "needs_response"
-    dispute["balance_transactions"] = []
-    if not inquiry:  # a chargeback withdraws the amount and the dispute fee at once
-        fee = ledger.DISPUTE_FEE.get(charge["currency"], 1500)
-        txn = ledger.post(ctx, amount=-amount, currency=charge["currency"], type="adjustment", source=dispute["id"],
-                          created=at, fee=fee, description="Chargeback withdrawal for %s" % charge["id"],
-                          fee_details=[{"amount": fee, "application": None, "currency": charge["currency"],
-                                        "description": "Dispute fee", "type": "stripe_fee"}],
-                          reporting_category="dispute", clock=charge.get("_clock"))
-        dispute["balance_transactions"] = [txn]
-    ctx.insert(dispute, parent=charge["id"])
-    if not inquiry:
-        ctx.emit("charge.dispute.funds_withdrawn", dispute)
-    charge["disputed"] = True
-    return dispute
 
 
 def decline_error(charge: dict[str, Any], reason: str, *, extra: dict[str, Any] | None = None) -> EmulatorError:
@@ -216,15 +187,6 @@ def _capture_charge(ctx: Context, charge: dict[str, Any], params: dict[str, Any]
     amount = int(params.get("amount") or charge["amount"])
     capture(ctx, charge, amount, ctx.time_for(charge))
     return charge
-
-
-@registry.action("close", "dispute")
-def _close_dispute(ctx: Context, dispute: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    if dispute.get("status") in ("won", "lost"):
-        raise invalid("The dispute %s is already closed (%s)." % (dispute["id"], dispute["status"]))
-    dispute["status"] = "lost"
-    ctx.save(dispute)
-    return dispute
 
 
 # -- invoices ------------------------------------------------------------------------------------

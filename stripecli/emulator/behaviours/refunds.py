@@ -5,7 +5,8 @@ Stripe's ``amount_too_large`` error beyond it and ``charge_already_refunded`` on
 left; it updates the charge's ``amount_refunded`` / ``refunded``, is listed under the charge, and
 posts its own balance transaction (the negative amount, no fee returned, available at once).
 Canceling a refund (possible in the emulator while it is ``succeeded``, as a test helper would)
-posts the reversing transaction.
+posts the reversing transaction. Every change to a refund is ``refund.updated`` followed by
+``charge.refund.updated`` (the name Stripe's older integrations listen to), with the same data.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from stripecli.emulator.context import Context
 from stripecli.emulator.errors import invalid, missing_param
 
 registry.initial_values({"refund": {"status": "succeeded"}})
+
+# A refund of a charge that changes (its metadata, its status) is also the older charge.refund.updated.
+registry.companion_events({"refund.updated": ("charge.refund.updated",)})
 
 _SYMBOLS = {"usd": "$", "cad": "CA$", "aud": "A$", "eur": "€", "gbp": "£", "jpy": "¥", "chf": "CHF ", "sgd": "S$"}
 

@@ -59,6 +59,10 @@ Tables (a type may appear in one family's table only):
   when the behaviour named the change's event itself (``ctx.save(obj, event=...)``) or emitted
   the same event for the object in the same transaction.
 
+- ``companion_events({event: (other event, ...)})``: events Stripe sends with the same data and
+  ``previous_attributes`` right after an object's own ``<type>.updated`` (a refund's
+  ``refund.updated`` comes with the older ``charge.refund.updated``).
+
 Every write a hook makes goes through the request context: ``ctx.insert``, ``ctx.save``,
 ``ctx.delete`` / ``ctx.delete_tree`` (see ``emulator/context.py``), never to the store directly.
 """
@@ -93,6 +97,7 @@ SECRETS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {}
 STATUS_ACTIONS: dict[tuple[str, str], tuple[dict[str, Any], tuple[str, ...] | None, tuple[str, ...]]] = {}
 SET = "<set>"  # transition_events: any non-null value
 TRANSITIONS: dict[str, list[tuple[str, dict[Any, Any]]]] = {}  # type -> [(dotted field, {value: event})]
+COMPANIONS: dict[str, tuple[str, ...]] = {}  # event -> the events sent with it
 
 
 class RegistryError(RuntimeError):
@@ -245,6 +250,11 @@ def transition_events(table: dict[tuple[str, str], dict[Any, Any]]) -> None:
         if any(existing == field for existing, _ in entries):
             raise RegistryError("transition events of %r on %r are registered twice" % (field, object_type))
         entries.append((field, events))
+
+
+def companion_events(table: dict[str, tuple[str, ...]]) -> None:
+    for event, others in table.items():
+        _claim(COMPANIONS, event, tuple(others), "companion events of")
 
 
 def get_path(obj: dict[str, Any] | None, dotted: str) -> Any:

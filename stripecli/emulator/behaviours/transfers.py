@@ -5,7 +5,9 @@ connected account (``ledger`` keeps them apart by account), so a connected accou
 
 - ``POST /v1/transfers`` takes from the platform's available balance (``balance_insufficient``
   beyond it); the funds are available to the connected account at once.
-- A reversal (``/v1/transfers/{id}/reversals``) returns at most what is left of the transfer.
+- A reversal (``/v1/transfers/{id}/reversals``) returns at most what is left of the transfer;
+  the transfer's change (``amount_reversed``, ``reversed`` once nothing is left) is
+  ``transfer.reversed``, partial reversals included, as in Stripe.
 - A payment intent with ``transfer_data[destination]`` (a destination charge) transfers the
   captured amount less ``application_fee_amount`` to the account; with ``application_fee_amount``
   it makes an ``application_fee`` (``fee_``) the platform keeps, refundable through
@@ -83,7 +85,7 @@ def _reversal_create(ctx: Context, reversal: dict[str, Any], params: dict[str, A
                     balance_transaction=out["id"])
     transfer["amount_reversed"] = int(transfer.get("amount_reversed") or 0) + amount
     transfer["reversed"] = transfer["amount_reversed"] >= int(transfer["amount"])
-    ctx.save(transfer)
+    ctx.save(transfer, event="transfer.reversed")
     return transfer["id"]
 
 

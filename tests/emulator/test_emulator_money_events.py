@@ -1,0 +1,147 @@
+"""The events money makes, both ways in (in-process and ``emulator serve``): a dispute opened,
+answered and closed, a refund changed, a transfer reversed; each with Stripe's event names, order
+and ``previous_attributes``."""
+
+from __future__ import annotations
+
+from tests.emulator.helpers import bad, ok
+
+
+def pay(api, method="pm_card_visa", amount=2000, currency="usd", **extra):
+    data = {"amount": amount, "currency": currency, "payment_method": method, "confirm": "true"}
+    data.update(extra)
+    return api.post("/v1/payment_intents", data=data)
+
+
+def events(api, object_id=None):
+    """(type, previous_attributes) of each event, oldest first (those about ``object_id`` only)."""
+    data = ok(api.get("/v1/events", params={"limit": 100}))["data"]
+    return [(e["type"], e["data"].get("previous_attributes")) for e in reversed(data)
+            if object_id is None or e["data"]["object"].get("id") == object_id]
+
+
+def types(api, object_id=None):
+    return [t for t, _ in events(api, object_id)]
+
+
+def dispute_of(api, intent):
+    found = ok(api.get("/v1/disputes", params={"payment_intent": intent["id"]}))["data"]
+    assert len(found) == 1
+    return found[0]
+
+
+# -- disputes -----------------------------------------------------------------------------------
+
+
+def test_the_dispute_card_opens_a_chargeback_that_withdraws_the_amount_and_fee(api):
+    intent = ok(pay(api, "pm_card_createDispute"))
+    dispute = dispute_of(api, intent)
+    assert (dispute["status"], dispute["reason"], dispute["amount"]) == ("needs_response", "fraudulent", 2000)
+    assert [(t["amount"], t["fee"], t["net"]) for t in dispute["balance_transactions"]] == [(-2000, 1500, -3500)]
+    assert types(api, dispute["id"]) == ["charge.dispute.created", "charge.dispute.funds_withdrawn"]
+    created = ok(api.get("/v1/events", params={"type": "charge.dispute.created"}))["data"][0]
+    assert created["data"]["object"]["id"] == dispute["id"]
+    assert created["data"]["object"]["object"] == "dispute"
+
+
+def test_the_inquiry_card_opens_a_warning_that_moves_no_money(api):
+    intent = ok(pay(api, "pm_card_createDisputeInquiry"))
+    dispute = dispute_of(api, intent)
+    assert (dispute["status"], dispute["balance_transactions"], dispute["is_charge_refundable"]) == (
+        "warning_needs_response", [], True)
+    assert types(api, dispute["id"]) == ["charge.dispute.created"]
+
+
+def test_metadata_updates_the_dispute_without_submitting_anything(api):
+    dispute = dispute_of(api, ok(pay(api, "pm_card_createDisputeInquiry")))
+    updated = ok(api.post("/v1/disputes/" + dispute["id"], data={"metadata[order]": "6735"}))
+    assert updated["metadata"] == {"order": "6735"} and updated["status"] == "warning_needs_response"
+    assert updated["evidence_details"]["submission_count"] == 0
+    assert events(api, dispute["id"])[-1] == ("charge.dispute.updated", {"metadata": {}})
+
+
+def test_evidence_submitted_puts_the_dispute_under_review(api):
+    dispute = dispute_of(api, ok(pay(api, "pm_card_createDispute")))
+    updated = ok(api.post("/v1/disputes/" + dispute["id"],
+                          data={"evidence[uncategorized_text]": "Delivered as ordered.",
+                                "evidence[customer_name]": "Jenny Rosen"}))
+    assert updated["status"] == "under_review"
+    assert (updated["evidence"]["uncategorized_text"], updated["evidence"]["customer_name"]) == (
+        "Delivered as ordered.", "Jenny Rosen")
+    assert (updated["evidence_details"]["has_evidence"], updated["evidence_details"]["submission_count"]) == (True, 1)
+    kind, previous = events(api, dispute["id"])[-1]
+    assert kind == "charge.dispute.updated"
+    assert previous["status"] == "needs_response"
+    assert previous["evidence"]["uncategorized_text"] is None
+    assert previous["evidence_details"]["submission_count"] == 0
+    err = bad(api.post("/v1/disputes/" + dispute["id"], data={"evidence[uncategorized_text]": "more"}))
+    assert err["param"] == "evidence" and "under_review" in err["message"]
+
+
+def test_staged_evidence_waits_for_submit(api):
+    dispute = dispute_of(api, ok(pay(api, "pm_card_createDispute")))
+    staged = ok(api.post("/v1/disputes/" + dispute["id"],
+                         data={"evidence[uncategorized_text]": "winning_evidence", "submit": "false"}))
+    assert staged["status"] == "needs_response"
+    assert (staged["evidence_details"]["has_evidence"], staged["evidence_details"]["submission_count"]) == (True, 0)
+    submitted = ok(api.post("/v1/disputes/" + dispute["id"], data={"submit": "true"}))
+    assert submitted["status"] == "won" and submitted["evidence_details"]["submission_count"] == 1
+
+
+def test_winning_evidence_wins_the_chargeback_and_reinstates_the_funds(api):
+    dispute = dispute_of(api, ok(pay(api, "pm_card_createDispute")))
+    won = ok(api.post("/v1/disputes/" + dispute["id"], data={"evidence[uncategorized_text]": "winning_evidence"}))
+    assert won["status"] == "won"
+    assert [(t["amount"], t["fee"], t["net"], t["reporting_category"]) for t in won["balance_transactions"]] == [
+        (-2000, 1500, -3500, "dispute"), (2000, -1500, 3500, "dispute_reversal")]
+    assert types(api, dispute["id"])[2:] == ["charge.dispute.updated", "charge.dispute.closed",
+                                             "charge.dispute.funds_reinstated"]
+    closed = ok(api.get("/v1/events", params={"type": "charge.dispute.closed"}))["data"][0]
+    assert closed["data"]["object"]["status"] == "won"
+
+
+def test_losing_evidence_loses_it_and_keeps_the_funds_withdrawn(api):
+    dispute = dispute_of(api, ok(pay(api, "pm_card_createDispute")))
+    lost = ok(api.post("/v1/disputes/" + dispute["id"], data={"evidence[uncategorized_text]": "losing_evidence"}))
+    assert lost["status"] == "lost" and len(lost["balance_transactions"]) == 1
+    assert types(api, dispute["id"])[2:] == ["charge.dispute.updated", "charge.dispute.closed"]
+
+
+def test_closing_accepts_the_dispute_as_lost_once(api):
+    dispute = dispute_of(api, ok(pay(api, "pm_card_createDispute")))
+    closed = ok(api.post("/v1/disputes/%s/close" % dispute["id"]))
+    assert closed["status"] == "lost"
+    assert events(api, dispute["id"])[2:] == [("charge.dispute.closed", {"status": "needs_response"})]
+    err = bad(api.post("/v1/disputes/%s/close" % dispute["id"]))
+    assert "already closed (lost)" in err["message"]
+    inquiry = dispute_of(api, ok(pay(api, "pm_card_createDisputeInquiry")))
+    assert ok(api.post("/v1/disputes/%s/close" % inquiry["id"]))["status"] == "warning_closed"
+    assert types(api, inquiry["id"]) == ["charge.dispute.created", "charge.dispute.closed"]
+
+
+# -- refunds and transfer reversals ------------------------------------------------------------
+
+
+def test_a_changed_refund_is_refund_updated_then_charge_refund_updated(api):
+    intent = ok(pay(api))
+    refund = ok(api.post("/v1/refunds", data={"payment_intent": intent["id"]}))
+    ok(api.post("/v1/refunds/" + refund["id"], data={"metadata[order_id]": "6735"}))
+    assert events(api, refund["id"]) == [("refund.created", None), ("refund.updated", {"metadata": {}}),
+                                         ("charge.refund.updated", {"metadata": {}})]
+    last = ok(api.get("/v1/events", params={"type": "charge.refund.updated"}))["data"][0]
+    assert last["data"]["object"]["metadata"] == {"order_id": "6735"}
+
+
+def test_a_reversal_partial_or_full_is_transfer_reversed(api):
+    ok(pay(api, "pm_card_bypassPending", amount=5000))
+    account = ok(api.post("/v1/accounts", data={"type": "custom", "country": "US"}))["id"]
+    transfer = ok(api.post("/v1/transfers", data={"amount": 1000, "currency": "usd", "destination": account}))
+    first = ok(api.post("/v1/transfers/%s/reversals" % transfer["id"], data={"amount": 100}))
+    ok(api.post("/v1/transfers/%s/reversals" % transfer["id"]))
+    found = events(api, transfer["id"])
+    assert [t for t, _ in found] == ["transfer.created", "transfer.reversed", "transfer.reversed"]
+    assert found[1][1] == {"amount_reversed": 0}
+    assert found[2][1] == {"amount_reversed": 100, "reversed": False}
+    partial = ok(api.get("/v1/events", params={"type": "transfer.reversed"}))["data"][1]["data"]["object"]
+    assert (partial["amount_reversed"], partial["reversed"]) == (100, False)
+    assert [r["id"] for r in partial["reversals"]["data"]] == [first["id"]]
