@@ -75,6 +75,7 @@ class Emitted:
     type: str
     object: dict[str, Any]
     previous_attributes: dict[str, Any] | None = None
+    at_end: bool = False  # once per transaction, after everything else (see ``Context.emit``)
 
 
 def _dump(obj: dict[str, Any]) -> str:
@@ -203,10 +204,15 @@ class Context:
             removed += 1
         return removed
 
-    def emit(self, event_type: str, obj: dict[str, Any], previous_attributes: dict[str, Any] | None = None) -> None:
+    def emit(self, event_type: str, obj: dict[str, Any], previous_attributes: dict[str, Any] | None = None,
+             *, at_end: bool = False) -> None:
         """An action event (``invoice.finalized``, ``test_helpers.test_clock.ready``) for ``obj``
-        as it is now, placed after the changes written so far."""
-        self._order.append(Emitted(event_type, copy.deepcopy(obj), previous_attributes))
+        as it is now, placed after the changes written so far. ``at_end``: a summary recorded once
+        per transaction, after all its other events, with ``obj`` as given by the last call
+        (``balance.available`` with the balance once every transaction of a request is written)."""
+        if at_end:
+            self._order = [e for e in self._order if not (isinstance(e, Emitted) and e.at_end and e.type == event_type)]
+        self._order.append(Emitted(event_type, copy.deepcopy(obj), previous_attributes, at_end))
 
     # -- the journal -----------------------------------------------------------------------
 
@@ -235,7 +241,7 @@ class Context:
                 out.append(final)
             else:
                 out.append(entry)
-        return out
+        return [e for e in out if not getattr(e, "at_end", False)] + [e for e in out if getattr(e, "at_end", False)]
 
     def discard_changes(self) -> None:
         self._journal.clear()

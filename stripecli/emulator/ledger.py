@@ -107,7 +107,16 @@ def post(ctx: Context, *, amount: int, currency: str, type: str, source: str | N
         txn["_account"] = account
     txn["status"] = status(ctx, txn)
     ctx.insert(txn)
+    if account is None and txn["net"] > 0 and txn["status"] == "available":
+        announce_available(ctx)
     return txn
+
+
+def announce_available(ctx: Context, clock_times: dict[str, int] | None = None) -> None:
+    """``balance.available`` with the platform's balance: funds have just become available (a
+    charge with ``pm_card_bypassPending``, a won dispute, a test clock passing ``available_on``).
+    Once per write transaction, after its other events; Stripe sends none for money that leaves."""
+    ctx.emit("balance.available", balance(ctx, clock_times=clock_times), at_end=True)
 
 
 _CATEGORIES = {"charge": "charge", "payment": "charge", "refund": "refund", "payout": "payout",
@@ -121,8 +130,12 @@ def stripe_fee(amount: int, currency: str) -> list[dict[str, Any]]:
              "type": "stripe_fee"}] if amount else []
 
 
-def now_for(ctx: Context, txn: dict[str, Any]) -> int:
+def now_for(ctx: Context, txn: dict[str, Any], clock_times: dict[str, int] | None = None) -> int:
+    """Now for a transaction: its test clock's time (``clock_times`` gives a clock's time to use
+    instead of its ``frozen_time``, for a clock being advanced), else the wall clock."""
     clock_id = txn.get("_clock")
+    if clock_id and clock_times and clock_id in clock_times:
+        return int(clock_times[clock_id])
     if clock_id:
         clock = ctx.find(clock_id, ("test_helpers.test_clock",))
         if clock is not None:
@@ -130,8 +143,8 @@ def now_for(ctx: Context, txn: dict[str, Any]) -> int:
     return ctx.now
 
 
-def status(ctx: Context, txn: dict[str, Any]) -> str:
-    return "available" if int(txn.get("available_on") or 0) <= now_for(ctx, txn) else "pending"
+def status(ctx: Context, txn: dict[str, Any], clock_times: dict[str, int] | None = None) -> str:
+    return "available" if int(txn.get("available_on") or 0) <= now_for(ctx, txn, clock_times) else "pending"
 
 
 def transactions(ctx: Context, *, account: str | None = None) -> Iterable[dict[str, Any]]:
@@ -141,14 +154,14 @@ def transactions(ctx: Context, *, account: str | None = None) -> Iterable[dict[s
             yield txn
 
 
-def balance(ctx: Context, *, account: str | None = None) -> dict[str, Any]:
+def balance(ctx: Context, *, account: str | None = None, clock_times: dict[str, int] | None = None) -> dict[str, Any]:
     """``available`` and ``pending`` per currency, from the balance transactions."""
     available: dict[str, dict[str, int]] = {}
     pending: dict[str, dict[str, int]] = {}
     for txn in transactions(ctx, account=account):
         currency = txn["currency"]
         source_type = "card"
-        into = available if status(ctx, txn) == "available" else pending
+        into = available if status(ctx, txn, clock_times) == "available" else pending
         into.setdefault(currency, {}).setdefault(source_type, 0)
         into[currency][source_type] += int(txn["net"])
         (pending if into is available else available).setdefault(currency, {}).setdefault(source_type, 0)

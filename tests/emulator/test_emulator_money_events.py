@@ -1,10 +1,13 @@
 """The events money makes, both ways in (in-process and ``emulator serve``): a dispute opened,
-answered and closed, a refund changed, a transfer reversed; each with Stripe's event names, order
-and ``previous_attributes``."""
+answered and closed, a refund changed, a transfer reversed, funds becoming available; each with
+Stripe's event names, order and ``previous_attributes``."""
 
 from __future__ import annotations
 
-from tests.emulator.helpers import bad, ok
+from tests.emulator.helpers import bad, ok, wait_for
+
+T0 = 1_700_000_000  # 2023-11-14T22:13:20Z, a Tuesday
+DAY = 86400
 
 
 def pay(api, method="pm_card_visa", amount=2000, currency="usd", **extra):
@@ -145,3 +148,55 @@ def test_a_reversal_partial_or_full_is_transfer_reversed(api):
     partial = ok(api.get("/v1/events", params={"type": "transfer.reversed"}))["data"][1]["data"]["object"]
     assert (partial["amount_reversed"], partial["reversed"]) == (100, False)
     assert [r["id"] for r in partial["reversals"]["data"]] == [first["id"]]
+
+
+# -- balance.available ----------------------------------------------------------------------------
+
+
+def available_events(api):
+    return [e["data"]["object"] for e in reversed(ok(api.get("/v1/events", params={"type": "balance.available"}))["data"])]
+
+
+def usd(rows):
+    return [r["amount"] for r in rows if r["currency"] == "usd"][0]
+
+
+def test_funds_available_at_once_announce_the_balance_after_the_payment_events(api):
+    ok(pay(api))  # pending for two business days: nothing is announced
+    assert available_events(api) == []
+    intent = ok(pay(api, "pm_card_bypassPending"))
+    assert types(api)[-4:] == ["payment_intent.created", "charge.succeeded", "payment_intent.succeeded",
+                               "balance.available"]
+    [balance] = available_events(api)
+    assert balance["object"] == "balance" and "id" not in balance
+    assert (usd(balance["available"]), usd(balance["pending"])) == (1912, 1912)
+    assert balance == ok(api.get("/v1/balance"))
+    ok(api.post("/v1/refunds", data={"payment_intent": intent["id"]}))  # money that leaves: no event
+    assert len(available_events(api)) == 1
+
+
+def test_a_transfer_makes_no_platform_announcement_but_a_won_dispute_does(api):
+    ok(pay(api, "pm_card_bypassPending", amount=5000))
+    account = ok(api.post("/v1/accounts", data={"type": "custom", "country": "US"}))["id"]
+    ok(api.post("/v1/transfers", data={"amount": 1000, "currency": "usd", "destination": account}))
+    assert len(available_events(api)) == 1
+    dispute = dispute_of(api, ok(pay(api, "pm_card_createDispute")))
+    ok(api.post("/v1/disputes/" + dispute["id"], data={"evidence[uncategorized_text]": "winning_evidence"}))
+    assert len(available_events(api)) == 2 and types(api)[-1] == "balance.available"
+
+
+def test_a_test_clock_passing_available_on_announces_the_funds_once(api):
+    clock = ok(api.post("/v1/test_helpers/test_clocks", data={"frozen_time": T0}))
+    customer = ok(api.post("/v1/customers", data={"test_clock": clock["id"], "payment_method": "pm_card_visa"}))
+    method = ok(api.get("/v1/customers/%s/payment_methods" % customer["id"]))["data"][0]["id"]
+    ok(pay(api, method, customer=customer["id"]))
+    ok(api.post("/v1/test_helpers/test_clocks/%s/advance" % clock["id"], data={"frozen_time": T0 + DAY}))
+    wait_for(lambda: ok(api.get("/v1/test_helpers/test_clocks/" + clock["id"]))["status"] == "ready")
+    assert available_events(api) == []  # available_on is two business days on
+    ok(api.post("/v1/test_helpers/test_clocks/%s/advance" % clock["id"], data={"frozen_time": T0 + 3 * DAY}))
+    wait_for(lambda: ok(api.get("/v1/test_helpers/test_clocks/" + clock["id"]))["status"] == "ready")
+    [balance] = available_events(api)
+    assert (usd(balance["available"]), usd(balance["pending"])) == (1912, 0)
+    ok(api.post("/v1/test_helpers/test_clocks/%s/advance" % clock["id"], data={"frozen_time": T0 + 5 * DAY}))
+    wait_for(lambda: ok(api.get("/v1/test_helpers/test_clocks/" + clock["id"]))["status"] == "ready")
+    assert len(available_events(api)) == 1

@@ -3,6 +3,11 @@
 - ``GET /v1/balance`` sums the balance transactions per currency: ``available`` once their
   ``available_on`` has passed (on the test clock's time for a clock's transactions), ``pending``
   before; a transaction's ``status`` says the same.
+- ``balance.available`` (the balance as ``data.object``) when incoming funds become available:
+  at once for a charge whose funds skip pending (``pm_card_bypassPending``) or a won dispute, and
+  when a test clock passes the ``available_on`` of its transactions. Funds that become available
+  only by the wall clock's passing (two business days) announce nothing: the emulator does not
+  work in the background.
 - A payout takes from ``available`` (``balance_insufficient`` beyond it) and posts its negative
   transaction at once; it is ``pending`` until its ``arrival_date`` (the next business day), then
   ``paid``. Canceling a pending payout posts the reversing ``payout_cancel`` transaction.
@@ -44,6 +49,17 @@ def _render_txn(ctx: Context, txn: dict[str, Any]) -> dict[str, Any]:
     out = dict(txn)
     out["status"] = ledger.status(ctx, txn)
     return out
+
+
+@registry.on_clock_advance(order=registry.LAST)
+def _funds_become_available(ctx: Context, clock: dict[str, Any], target: int) -> None:
+    """A clock passing the ``available_on`` of its transactions' incoming funds makes them
+    available: ``balance.available``, with the balance as of ``target``."""
+    frozen = int(clock["frozen_time"])
+    for txn in ctx.scan("balance_transaction", where={"_clock": clock["id"]}):
+        if txn.get("_account") is None and int(txn["net"]) > 0 and frozen < int(txn["available_on"]) <= target:
+            ledger.announce_available(ctx, {clock["id"]: target})
+            return
 
 
 @registry.hook("before_create", "payout")
