@@ -76,6 +76,7 @@ class Emitted:
     object: dict[str, Any]
     previous_attributes: dict[str, Any] | None = None
     at_end: bool = False  # once per transaction, after everything else (see ``Context.emit``)
+    account: str | None = None  # a connected account's event: its id, the event's ``account``
 
 
 def _dump(obj: dict[str, Any]) -> str:
@@ -205,14 +206,15 @@ class Context:
         return removed
 
     def emit(self, event_type: str, obj: dict[str, Any], previous_attributes: dict[str, Any] | None = None,
-             *, at_end: bool = False) -> None:
+             *, at_end: bool = False, account: str | None = None) -> None:
         """An action event (``invoice.finalized``, ``test_helpers.test_clock.ready``) for ``obj``
         as it is now, placed after the changes written so far. ``at_end``: a summary recorded once
         per transaction, after all its other events, with ``obj`` as given by the last call
-        (``balance.available`` with the balance once every transaction of a request is written)."""
+        (``balance.available`` with the balance once every transaction of a request is written).
+        ``account`` names the connected account a Connect event is about."""
         if at_end:
             self._order = [e for e in self._order if not (isinstance(e, Emitted) and e.at_end and e.type == event_type)]
-        self._order.append(Emitted(event_type, copy.deepcopy(obj), previous_attributes, at_end))
+        self._order.append(Emitted(event_type, copy.deepcopy(obj), previous_attributes, at_end, account))
 
     # -- the journal -----------------------------------------------------------------------
 

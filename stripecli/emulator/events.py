@@ -22,8 +22,9 @@ An event is Stripe's shape: ``id`` (``evt_``), ``object: "event"``, ``api_versio
 (the test clock's frozen time for objects on a clock, else the time of the request), ``data.object``
 (the object as the API renders it), ``livemode: false``, ``pending_webhooks`` (the deliveries still
 owed, counted when the event is read), ``request: {id, idempotency_key}`` (both ``null`` for what the
-emulator did by itself, such as a clock advance), ``type``. An idempotent replay writes nothing and
-so records nothing.
+emulator did by itself, such as a clock advance), ``type``; a Connect event about a connected
+account (``account.application.deauthorized``) also has ``account``. An idempotent replay writes
+nothing and so records nothing.
 
 Following the events: every event has a sequence number (``seq``) that only grows, assigned at the
 write and visible at the commit. Writers take the database in turn (``BEGIN IMMEDIATE``), so events
@@ -114,33 +115,35 @@ def _created(ctx: Context, obj: dict[str, Any]) -> int:
     return ctx.now
 
 
-def _events_of(ctx: Context, changes: Iterable[Change | Emitted]) -> Iterable[tuple[str, dict[str, Any], dict | None]]:
-    """(type, data.object, previous_attributes) for each change or emitted event that Stripe has."""
+def _events_of(ctx: Context, changes: Iterable[Change | Emitted]
+               ) -> Iterable[tuple[str, dict[str, Any], dict | None, str | None]]:
+    """(type, data.object, previous_attributes, account) for each change or emitted event that
+    Stripe has."""
     known = event_types()
     changes = list(changes)
     emitted = {(e.type, e.object.get("id")) for e in changes if isinstance(e, Emitted)}
     for entry in changes:
         if isinstance(entry, Emitted):
             if entry.type in known:
-                yield entry.type, _present(ctx, entry.object), entry.previous_attributes
+                yield entry.type, _present(ctx, entry.object), entry.previous_attributes, entry.account
             continue
         kind = entry.kind
         event_type = entry.event or event_type_for(entry.object_type, kind or "")
         if event_type is not None and event_type in known:
             if kind == "deleted":
-                yield event_type, _present(ctx, entry.before, rendered=False), None
+                yield event_type, _present(ctx, entry.before, rendered=False), None, None
             elif kind == "created":
-                yield event_type, _present(ctx, entry.after), None
+                yield event_type, _present(ctx, entry.after), None, None
             else:
                 previous = previous_attributes(entry.before, entry.after)
-                yield event_type, _present(ctx, entry.after), previous
+                yield event_type, _present(ctx, entry.after), previous, None
                 for also in registry.COMPANIONS.get(event_type, ()):  # registry.companion_events
                     if also in known:
-                        yield also, _present(ctx, entry.after), previous
+                        yield also, _present(ctx, entry.after), previous, None
         if entry.event is None:  # the events a field's move means (registry.transition_events)
             for moved in registry.transitions(entry.object_type, entry.before, entry.after):
                 if moved in known and (moved, entry.object_id) not in emitted:
-                    yield moved, _present(ctx, entry.after), None
+                    yield moved, _present(ctx, entry.after), None, None
 
 
 def record(ctx: Context, changes: list[Change | Emitted]) -> list[dict[str, Any]]:
@@ -154,13 +157,14 @@ def record(ctx: Context, changes: list[Change | Emitted]) -> list[dict[str, Any]
         {"id": ctx.request_id or None, "idempotency_key": ctx.idempotency_key}
     endpoints = None
     written = []
-    for event_type, obj, previous in _events_of(ctx, changes):
+    for event_type, obj, previous, account in _events_of(ctx, changes):
         data: dict[str, Any] = {"object": obj}
         if previous is not None:
             data["previous_attributes"] = previous
         event = {
             "id": "evt_" + schema.random_token(24),
             "object": "event",
+            **({"account": account} if account else {}),
             "api_version": api_version,
             "created": _created(ctx, obj),
             "data": data,

@@ -75,7 +75,8 @@ def test_an_issuing_authorization_partially_reversed_stays_pending_and_its_captu
         "name": "Jo Doe", "type": "individual", "billing[address][line1]": "1 Market St",
         "billing[address][city]": "San Francisco", "billing[address][state]": "CA",
         "billing[address][postal_code]": "94105", "billing[address][country]": "US"}))
-    card = ok(api.post("/v1/issuing/cards", data={"cardholder": holder["id"], "currency": "usd", "type": "virtual"}))
+    card = ok(api.post("/v1/issuing/cards", data={"cardholder": holder["id"], "currency": "usd", "type": "virtual",
+                                                  "status": "active"}))
     auth = ok(api.post("/v1/test_helpers/issuing/authorizations", data={"card": card["id"], "amount": 3000}))
     assert (auth["status"], auth["amount"], auth["cardholder"]) == ("pending", 3000, holder["id"])
     auth = ok(api.post("/v1/test_helpers/issuing/authorizations/%s/increment" % auth["id"],

@@ -11,7 +11,9 @@ them one by one.
 - ``identity.verification_session.redacted`` when the session's ``redaction.status`` becomes
   ``redacted``;
 - ``payment_method.attached`` / ``.detached`` when a payment method's ``customer`` is set or
-  cleared (an ``attach``, a customer made with ``payment_method=``, a ``detach``).
+  cleared (an ``attach``, a customer made with ``payment_method=``, a ``detach``);
+- ``issuing_transaction.purchase_details_receipt_updated`` when an Issuing transaction gets its
+  receipt lines (``purchase_details.receipt``: a capture that reports them).
 """
 
 from __future__ import annotations
@@ -34,4 +36,6 @@ registry.transition_events({
                                  "active": ("customer.subscription.resumed", ("paused",))},
     ("payment_method", "customer"): {registry.SET: ("payment_method.attached", (None,)),
                                      None: "payment_method.detached"},
+    ("issuing.transaction", "purchase_details.receipt"): {
+        registry.SET: "issuing_transaction.purchase_details_receipt_updated"},
 })
