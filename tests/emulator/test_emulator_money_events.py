@@ -118,8 +118,10 @@ def test_closing_accepts_the_dispute_as_lost_once(api):
     err = bad(api.post("/v1/disputes/%s/close" % dispute["id"]))
     assert "already closed (lost)" in err["message"]
     inquiry = dispute_of(api, ok(pay(api, "pm_card_createDisputeInquiry")))
-    assert ok(api.post("/v1/disputes/%s/close" % inquiry["id"]))["status"] == "warning_closed"
-    assert types(api, inquiry["id"]) == ["charge.dispute.created", "charge.dispute.closed"]
+    accepted = ok(api.post("/v1/disputes/%s/close" % inquiry["id"]))
+    assert (accepted["status"], accepted["balance_transactions"]) == ("lost", [])
+    assert events(api, inquiry["id"]) == [("charge.dispute.created", None),
+                                          ("charge.dispute.closed", {"status": "warning_needs_response"})]
 
 
 # -- refunds and transfer reversals ------------------------------------------------------------

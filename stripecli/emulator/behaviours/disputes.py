@@ -13,9 +13,9 @@
   ``dispute_reversal`` transaction: ``charge.dispute.funds_reinstated``), ``losing_evidence``
   loses it. Stripe closes such a dispute a few seconds later; the emulator does it in the same
   request. Any other evidence leaves it under review.
-- ``POST /v1/disputes/{id}/close`` accepts it: a chargeback is ``lost``, an inquiry
-  ``warning_closed``. Any move to ``won``, ``lost`` or ``warning_closed`` is
-  ``charge.dispute.closed``.
+- ``POST /v1/disputes/{id}/close`` accepts it: ``lost``, as Stripe's reference says, an inquiry
+  too (nothing more is withdrawn: a chargeback's funds already were, an inquiry's never are).
+  Any move to ``won``, ``lost`` or ``warning_closed`` is ``charge.dispute.closed``.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def _dispute_update(ctx: Context, dispute: dict[str, Any], params: dict[str, Any
 def _close_dispute(ctx: Context, dispute: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     if dispute.get("status") in CLOSED:
         raise invalid("The dispute %s is already closed (%s)." % (dispute["id"], dispute["status"]))
-    dispute["status"] = "warning_closed" if _inquiry(dispute) else "lost"
+    dispute["status"] = "lost"
     ctx.save(dispute, event="charge.dispute.closed")
     return dispute
 
