@@ -202,3 +202,52 @@ def test_a_test_clock_passing_available_on_announces_the_funds_once(api):
     ok(api.post("/v1/test_helpers/test_clocks/%s/advance" % clock["id"], data={"frozen_time": T0 + 5 * DAY}))
     wait_for(lambda: ok(api.get("/v1/test_helpers/test_clocks/" + clock["id"]))["status"] == "ready")
     assert len(available_events(api)) == 1
+
+
+# -- invoices whose payment needs 3D Secure ------------------------------------------------------
+
+
+def test_paying_an_invoice_with_a_3ds_card_waits_for_the_customer_then_confirming_pays_it(api):
+    customer = ok(api.post("/v1/customers", data={"email": "sca@example.com"}))
+    method = ok(api.post("/v1/payment_methods/pm_card_threeDSecure2Required/attach", data={"customer": customer["id"]}))
+    ok(api.post("/v1/invoiceitems", data={"amount": 2000, "currency": "usd", "customer": customer["id"]}))
+    invoice = ok(api.post("/v1/invoices", data={"customer": customer["id"], "pending_invoice_items_behavior": "include"}))
+    err = bad(api.post("/v1/invoices/%s/pay" % invoice["id"], data={"payment_method": method["id"]}), 402)
+    assert (err["type"], err["code"]) == ("card_error", "invoice_payment_intent_requires_action")
+    intent = ok(api.get("/v1/payment_intents/" + err["payment_intent"]["id"]))
+    assert (intent["status"], intent["amount"], intent["latest_charge"]) == ("requires_action", 2000, None)
+    assert intent["next_action"]["type"] == "use_stripe_sdk"
+    waiting = ok(api.get("/v1/invoices/" + invoice["id"]))
+    assert (waiting["status"], waiting["attempted"], waiting["attempt_count"], waiting["amount_remaining"]) == (
+        "open", True, 1, 2000)
+    assert waiting["next_payment_attempt"] is None
+    assert ok(api.get("/v1/charges", params={"customer": customer["id"]}))["data"] == []
+    assert types(api)[-3:] == ["payment_intent.requires_action", "invoice.payment_action_required", "invoice.updated"]
+    action = ok(api.get("/v1/events", params={"type": "invoice.payment_action_required"}))["data"][0]
+    assert action["data"]["object"]["id"] == invoice["id"] and action["data"]["object"]["status"] == "open"
+
+    done = ok(api.post("/v1/payment_intents/%s/confirm" % intent["id"]))  # the customer authenticated
+    assert done["status"] == "succeeded" and done["latest_charge"].startswith("ch_")
+    paid = ok(api.get("/v1/invoices/" + invoice["id"]))
+    assert (paid["status"], paid["amount_paid"], paid["amount_remaining"], paid["attempt_count"]) == ("paid", 2000, 0, 1)
+    [payment] = ok(api.get("/v1/invoice_payments", params={"invoice": invoice["id"]}))["data"]
+    assert (payment["status"], payment["amount_paid"]) == ("paid", 2000)
+    assert types(api)[-5:] == ["charge.succeeded", "payment_intent.succeeded", "invoice.paid",
+                               "invoice.payment_succeeded", "invoice.updated"]
+
+
+def test_a_subscription_on_a_3ds_card_is_incomplete_until_its_invoice_is_authenticated(api):
+    customer = ok(api.post("/v1/customers", data={
+        "payment_method": "pm_card_authenticationRequired",
+        "invoice_settings[default_payment_method]": "pm_card_authenticationRequired"}))
+    product = ok(api.post("/v1/products", data={"name": "Pro"}))
+    price = ok(api.post("/v1/prices", data={"product": product["id"], "unit_amount": 1500, "currency": "usd",
+                                            "recurring[interval]": "month"}))
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"]}))
+    assert sub["status"] == "incomplete"
+    assert "invoice.payment_action_required" in types(api, sub["latest_invoice"])
+    assert "invoice.payment_failed" not in types(api)
+    [payment] = ok(api.get("/v1/invoice_payments", params={"invoice": sub["latest_invoice"]}))["data"]
+    ok(api.post("/v1/payment_intents/%s/confirm" % payment["payment"]["payment_intent"]))
+    assert ok(api.get("/v1/subscriptions/" + sub["id"]))["status"] == "active"
+    assert ok(api.get("/v1/invoices/" + sub["latest_invoice"]))["status"] == "paid"

@@ -192,6 +192,17 @@ def _capture_charge(ctx: Context, charge: dict[str, Any], params: dict[str, Any]
 # -- invoices ------------------------------------------------------------------------------------
 
 RETRY_AFTER = 3 * 86400  # when Stripe's default retry schedule tries a failed invoice payment again
+ACTION_REQUIRED = "requires_action"  # collect_invoice: the customer must authenticate the payment
+
+
+def action_required_error(invoice: dict[str, Any], intent_id: str | None) -> EmulatorError:
+    """The 402 paying an invoice answers when its payment waits for the customer's authentication."""
+    return EmulatorError(402, "This payment requires additional user action before it can be completed: the "
+                              "customer must authenticate it through the invoice's payment intent %s." % intent_id,
+                         type="card_error", code="invoice_payment_intent_requires_action",
+                         extra={"payment_intent": {"id": intent_id, "object": "payment_intent",
+                                                   "status": ACTION_REQUIRED}} if intent_id else {},
+                         keep_writes=True)
 
 
 def collect_invoice(ctx: Context, invoice: dict[str, Any], at: int, *, method_ref: Any = None,
@@ -201,8 +212,14 @@ def collect_invoice(ctx: Context, invoice: dict[str, Any], at: int, *, method_re
     as a payment intent: a payment intent, its charge, an ``invoice_payment``. Answers the charge
     and the decline reason (``None`` when paid); the invoice records the attempt either way (the
     caller marks it paid). With no payment method at all there is no charge, and the invoice is
-    paid without one (see docs/emulator.md)."""
+    paid without one (see docs/emulator.md).
+
+    A card that asks for authentication on every payment (3D Secure required) is not charged: the
+    payment intent waits in ``requires_action`` with ``next_action``, the invoice stays open
+    (``invoice.payment_action_required``) and the reason is ``ACTION_REQUIRED``; confirming that
+    intent (the customer authenticating) pays the invoice (see ``invoices``)."""
     from stripecli.emulator.behaviours import methods
+    from stripecli.emulator.behaviours.payments import next_action
 
     amount = int(invoice.get("amount_remaining") or invoice.get("amount_due") or 0)
     if amount <= 0:
@@ -226,12 +243,15 @@ def collect_invoice(ctx: Context, invoice: dict[str, Any], at: int, *, method_re
     intent.update(status="processing", payment_method=method["id"], amount=amount)
     ctx.insert(intent)
     clock = invoice.get("test_clock")
-    charge, decline = attempt(ctx, amount=amount, currency=intent["currency"], method=method, at=at,
-                              customer=invoice.get("customer"), payment_intent=intent["id"],
-                              description=intent["description"], clock=clock if isinstance(clock, str) else None,
-                              off_session=True)
+    if card_of(ctx, method).authentication == "always":
+        charge, decline = None, ACTION_REQUIRED
+    else:
+        charge, decline = attempt(ctx, amount=amount, currency=intent["currency"], method=method, at=at,
+                                  customer=invoice.get("customer"), payment_intent=intent["id"],
+                                  description=intent["description"], clock=clock if isinstance(clock, str) else None,
+                                  off_session=True)
+        intent["latest_charge"] = charge["id"]
     invoice["attempted"] = True
-    intent["latest_charge"] = charge["id"]
     payment = ctx.build("invoice_payment", {
         "amount_paid": None if decline else amount, "amount_requested": amount, "currency": intent["currency"],
         "invoice": invoice["id"], "is_default": True, "status": "open" if decline else "paid",
@@ -239,6 +259,14 @@ def collect_invoice(ctx: Context, invoice: dict[str, Any], at: int, *, method_re
         "status_transitions": {"canceled_at": None, "paid_at": None if decline else at},
     }, created=at)
     ctx.insert(payment, parent=invoice["id"])
+    if decline == ACTION_REQUIRED:  # Stripe waits for the customer: no retry is scheduled
+        intent.update(status=ACTION_REQUIRED, next_action=next_action(intent, None))
+        ctx.save(intent)
+        invoice["attempt_count"] = int(invoice.get("attempt_count") or 0) + 1
+        invoice["next_payment_attempt"] = None
+        ctx.emit("payment_intent.requires_action", intent)
+        ctx.emit("invoice.payment_action_required", invoice)
+        return None, decline
     if decline:
         intent.update(status="requires_payment_method", payment_method=None,
                       last_payment_error=payment_error(charge, decline, method))

@@ -188,6 +188,9 @@ def _invoice_pay(ctx: Context, invoice: dict[str, Any], params: dict[str, Any]) 
             sub = _subscription_of(ctx, invoice)
             charge, declined = charges.collect_invoice(ctx, invoice, now, subscription=sub,
                                                        method_ref=params.get("payment_method") or params.get("source"))
+            if declined == charges.ACTION_REQUIRED:
+                ctx.save(invoice)
+                raise charges.action_required_error(invoice, _waiting_intent(ctx, invoice))
             if declined is not None:
                 ctx.save(invoice)
                 raise charges.decline_error(charge, declined)
@@ -195,6 +198,35 @@ def _invoice_pay(ctx: Context, invoice: dict[str, Any], params: dict[str, Any]) 
         _reactivate(ctx, invoice)
     ctx.save(invoice)
     return invoice
+
+
+def _waiting_intent(ctx: Context, invoice: dict[str, Any]) -> str | None:
+    """The payment intent of the invoice's open payment (one that waits for the customer)."""
+    for payment in ctx.scan("invoice_payment", parent=invoice["id"]):
+        if payment.get("status") == "open":
+            return (payment.get("payment") or {}).get("payment_intent")
+    return None
+
+
+@registry.hook("after_action", "payment_intent")
+def _invoice_intent_confirmed(ctx: Context, intent: dict[str, Any], params: dict[str, Any]) -> None:
+    """An invoice's payment intent confirmed by the customer (3D Secure completed) pays the
+    invoice: its ``invoice_payment`` is paid, the invoice too, a subscription waiting on it active."""
+    if ctx.route is None or ctx.route.verb != "confirm" or intent.get("status") != "succeeded":
+        return
+    for payment in ctx.scan("invoice_payment", where={"payment.payment_intent": intent["id"]}):
+        invoice = ctx.find(payment.get("invoice"), ("invoice",))
+        if payment.get("status") != "open" or invoice is None or invoice.get("status") != "open":
+            continue
+        at = ctx.time_for(invoice)
+        payment.update(status="paid", amount_paid=payment.get("amount_requested"))
+        set_path(payment, "status_transitions.paid_at", at)
+        ctx.save(payment)
+        attempts = invoice.get("attempt_count")
+        _pay(ctx, invoice, at)
+        invoice["attempt_count"] = attempts  # the attempt that waited for the customer counted already
+        _reactivate(ctx, invoice)
+        ctx.save(invoice)
 
 
 def _subscription_of(ctx: Context, invoice: dict[str, Any]) -> dict[str, Any] | None:

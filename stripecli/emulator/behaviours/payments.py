@@ -76,7 +76,8 @@ def _intent_created(ctx: Context, intent: dict[str, Any], params: dict[str, Any]
         ctx.save(intent)
 
 
-def _next_action(intent: dict[str, Any], return_url: str | None) -> dict[str, Any]:
+def next_action(intent: dict[str, Any], return_url: str | None) -> dict[str, Any]:
+    """What the customer does to authenticate (3D Secure): a redirect, or Stripe.js's own flow."""
     url = "https://hooks.stripe.com/3d_secure_2/hosted?setup_intent=%s" % intent["id"]
     if return_url:
         return {"type": "redirect_to_url", "redirect_to_url": {"return_url": return_url, "url": url}}
@@ -110,7 +111,7 @@ def confirm(ctx: Context, intent: dict[str, Any], params: dict[str, Any]) -> Non
     asks = card.authentication == "always" or (card.authentication == "on_setup" and not off_session)
     if asks and not off_session and not completing:
         intent["status"] = "requires_action"
-        intent["next_action"] = _next_action(intent, params.get("return_url"))
+        intent["next_action"] = next_action(intent, params.get("return_url"))
         ctx.emit("payment_intent.requires_action", intent)
         return
     if intent.get("application_fee_amount") and not (intent.get("transfer_data") or {}).get("destination") \
@@ -155,7 +156,7 @@ def _confirm_setup(ctx: Context, intent: dict[str, Any], method: dict[str, Any],
                    params: dict[str, Any]) -> None:
     if card.authentication in ("always", "on_setup") and not completing:
         intent["status"] = "requires_action"
-        intent["next_action"] = _next_action(intent, params.get("return_url"))
+        intent["next_action"] = next_action(intent, params.get("return_url"))
         ctx.emit("setup_intent.requires_action", intent)
         return
     try:
