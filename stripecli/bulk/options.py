@@ -7,6 +7,8 @@ from typing import Any
 import click
 from typer.core import TyperOption
 
+from stripecli.surface.options import Integer, Number
+
 PANEL = "Bulk (--from)"
 NAMES = ("from", "from_format", "concurrency", "ordered", "skip_invalid", "restart", "rate")
 
@@ -23,7 +25,7 @@ def bulk_options() -> list[click.Parameter]:
         _opt(["--from-format"], "from_format", "Input format of --from (default: detected from the first line).",
              type=click.Choice(["jsonl", "csv", "ids"]), metavar="[jsonl|csv|ids]"),
         _opt(["--concurrency"], "concurrency", "Requests in flight at once with --from (default 4).",
-             type=click.IntRange(1, 32), metavar="N"),
+             type=Integer(1, 32), metavar="N"),
         _opt(["--ordered"], "ordered", "With --from, print results in input order (default: as they complete).",
              is_flag=True),
         _opt(["--skip-invalid"], "skip_invalid", "With --from, send the valid lines even if some are invalid "
@@ -31,7 +33,7 @@ def bulk_options() -> list[click.Parameter]:
         _opt(["--restart"], "restart", "With --from, start a new run instead of resuming the last one "
              "(lines done before are sent again).", is_flag=True),
         _opt(["--rate"], "rate", "With --from, at most this many requests per second (default 20 on Stripe, "
-             "no limit on the emulator).", type=click.FloatRange(min=0.1), metavar="N"),
+             "no limit on the emulator).", type=Number(0.1, 10000), metavar="N"),
     ]
 
 

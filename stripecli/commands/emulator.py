@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 from stripecli import exit_codes
+from stripecli.surface.options import Integer
 
 app = typer.Typer(
     help="Run, serve or reset the local Stripe emulator.\n\n"
@@ -36,7 +37,7 @@ def _data_dir(value: Optional[str]) -> str:
 @app.command("serve")
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(12111, "--port", min=0, max=65535, help="Port to listen on (0 picks a free one)."),
+    port: int = typer.Option(12111, "--port", click_type=Integer(0, 65535), help="Port to listen on (0 picks a free one)."),
     data_dir: Optional[str] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
     allow_remote: bool = typer.Option(
         False, "--allow-remote",
@@ -121,7 +122,7 @@ def deliveries(
     event_id: Optional[str] = typer.Argument(None, metavar="[EVENT_ID]", help="Only the deliveries of this event (evt_...)."),
     status: Optional[str] = typer.Option(None, "--status", metavar="STATUS",
                                          help="Only pending, succeeded or failed deliveries."),
-    limit: int = typer.Option(50, "--limit", min=1, max=10000, help="At most this many, newest first (default 50)."),
+    limit: int = typer.Option(50, "--limit", click_type=Integer(1, 10000), help="At most this many, newest first (default 50)."),
     fmt: str = typer.Option("text", "--format", metavar="FORMAT",
                             help="text (a line per delivery and per attempt) or json (an array)."),
     data_dir: Optional[str] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),

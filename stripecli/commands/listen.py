@@ -18,7 +18,7 @@ from stripecli import exit_codes
 from stripecli.commands.fixtures import connection_options
 from stripecli.errors import CliError, UsageError
 from stripecli.surface.build import ModelCommand
-from stripecli.surface.options import GlobalOptions
+from stripecli.surface.options import GlobalOptions, Number
 
 PANEL = "Parameters"
 
@@ -205,7 +205,7 @@ command = ModelCommand(
                     help="Print the webhook signing secret (whsec_...) and exit."),
         TyperOption(param_decls=["--format", "fmt"], type=click.Choice(["text", "json"]), default="text", metavar="FORMAT",
                     rich_help_panel=PANEL, help="json: also write each event as one JSON line on stdout (for jq)."),
-        TyperOption(param_decls=["--poll-interval", "poll_interval"], type=click.FloatRange(min=0.5, max=60), default=2.0,
+        TyperOption(param_decls=["--poll-interval", "poll_interval"], type=Number(0.5, 60), default=2.0,
                     metavar="SECONDS", rich_help_panel=PANEL,
                     help="Real account only: seconds between two GET /v1/events (default 2; a 429 doubles it)."),
         *[o for o in connection_options() if o.name not in ("g_yes",)],

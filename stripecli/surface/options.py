@@ -119,6 +119,29 @@ class Seconds(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class Number(click.ParamType):
+    """A decimal flag (``2.5``) within ``low..high``: ASCII digits, finite (``float()`` would take
+    ``nan``, ``inf``, ``1e3`` and ``٣``, and ``nan`` passes every range check)."""
+
+    name = "number"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from stripecli.surface.values import check_decimal
+
+        if not isinstance(value, str):
+            return value
+        try:
+            number = float(check_decimal(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        if not self.low <= number <= self.high:
+            self.fail(f"'{value}' is out of range: from {self.low:g} to {self.high:g}", param, ctx)
+        return number
+
+
 def _opt(decls: list[str], name: str, help: str, panel: str = PANEL, **kw: Any) -> TyperOption:
     return TyperOption(param_decls=decls + [f"g_{name}"], help=help, rich_help_panel=panel, **kw)
 

@@ -193,6 +193,16 @@ REQUEST_BAD = [
     ["request", "GET", "/v1/customers/./cus_1"], ["request", "GET", "/v1/customers/.%2e"],
 ]
 
+# -- the numbers of the hand-written commands: the same strict integers and decimals ------------------
+COMMAND_FLAGS_BAD = [
+    *[["emulator", "serve", "--port", v] for v in ("٣", "1_000", "70000", "-1", "", "0x50", "8080.0")],
+    *[["emulator", "deliveries", "--limit", v] for v in ("٣", "0", "10001", "1e3", "")],
+    *[["customers", "create", "--from", "/dev/null", "--concurrency", v] for v in ("٣", "0", "33", "1_0", "4.0")],
+    *[["customers", "create", "--from", "/dev/null", "--rate", v] for v in ("nan", "inf", "-inf", "0", "1e3", "٣", "")],
+    *[["listen", "--forward-to", "http://127.0.0.1:9/hook", "--poll-interval", v]
+      for v in ("nan", "inf", "0.1", "61", "٣", "1e1", "")],
+]
+
 # -- unknown words ---------------------------------------------------------------------------------
 UNKNOWN = [
     ["custmers", "list"], ["customers", "lst"], ["customers", "list", "--nope"], ["customers", "list", "-Z"],
@@ -237,7 +247,7 @@ def corpus() -> list[list[str]]:
               if not (cmd[1] == "show" and bad[0] == "-d")]
     lines += [cmd + bad for cmd in OUTPUT_COMMANDS for bad in OUTPUT_BAD]
     lines += [list(cmd) + ["--fields", bad] for cmd, bads in FIELDS_BAD.items() for bad in bads]
-    lines += POST_HEADER_BAD + CLOCK_BAD + SHAPE_BAD + REQUEST_BAD + UNKNOWN + ITEMS_BAD
+    lines += COMMAND_FLAGS_BAD + POST_HEADER_BAD + CLOCK_BAD + SHAPE_BAD + REQUEST_BAD + UNKNOWN + ITEMS_BAD
     unique: dict[tuple[str, ...], list[str]] = {}
     for argv in lines:
         unique.setdefault(tuple(argv), argv)
