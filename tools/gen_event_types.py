@@ -7,6 +7,10 @@ API version as the ``Literal`` of ``Event.type`` in ``stripe/_event.py``; the fi
 ``stripecli/emulator/event_types.json`` with the API version and the sorted types. An object type
 whose ``<type>.created`` (``.updated``, ``.deleted`` ...) is not in that list emits no event.
 
+Supplement: Stripe's *thin* events (``v1.billing.meter.no_meter_found`` ...), sent to event
+destinations in the v2 shape, are not in ``Event.type``; the SDK declares each as a class in
+``stripe/events/`` with its ``LOOKUP_TYPE``. Those are written apart, as ``thin_types``.
+
 Usage::
 
     python tools/gen_event_types.py                 # download the pinned wheel, write the list
@@ -43,11 +47,26 @@ def event_types(wheel: Wheel) -> list[str]:
     raise SystemExit("no Event.type Literal in stripe/_event.py of this wheel")
 
 
+def thin_event_types(wheel: Wheel) -> list[str]:
+    """The ``LOOKUP_TYPE`` of every thin event class in ``stripe/events/``."""
+    found = set()
+    for name in sorted(wheel.names):
+        if not (name.startswith("stripe/events/_") and name.endswith("_event.py")):
+            continue
+        for node in ast.walk(wheel.tree(name[:-3].replace("/", "."))):
+            if (isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "LOOKUP_TYPE"
+                    and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+                found.add(node.value.value)
+    return sorted(found)
+
+
 def build(wheels: dict[str, Path]) -> dict:
     wheel = Wheel(wheels["ga"])
     return {
-        "_generated": "by tools/gen_event_types.py from stripe %s (Event.type); do not edit" % PINNED["ga"],
+        "_generated": "by tools/gen_event_types.py from stripe %s (Event.type, and stripe/events/ for "
+                      "thin_types); do not edit" % PINNED["ga"],
         "api_version": wheel.api_version(),
+        "thin_types": thin_event_types(wheel),
         "types": event_types(wheel),
     }
 

@@ -69,11 +69,16 @@ EVENT_NOUNS = {
 
 
 @lru_cache(maxsize=1)
-def _catalogue() -> tuple[str, frozenset[str]]:
+def _catalogue() -> tuple[str, frozenset[str], frozenset[str]]:
     path = os.path.join(os.path.dirname(__file__), "event_types.json")
     with open(path, encoding="utf-8") as fh:
         data = json.load(fh)
-    return data["api_version"], frozenset(data["types"])
+    return data["api_version"], frozenset(data["types"]), frozenset(data.get("thin_types", ()))
+
+
+def thin_types() -> frozenset[str]:
+    """Every thin (v2) event type the pinned SDK declares."""
+    return _catalogue()[2]
 
 
 def event_types() -> frozenset[str]:
@@ -115,6 +120,12 @@ def _created(ctx: Context, obj: dict[str, Any]) -> int:
     return ctx.now
 
 
+def is_thin(event_type: str) -> bool:
+    """A thin event type (``v1.billing.meter.no_meter_found``): Stripe's v2 events, named by
+    their API version, delivered to event destinations rather than webhook endpoints."""
+    return event_type[:1] == "v" and event_type[1:2].isdigit() and event_type[2:3] == "."
+
+
 def _events_of(ctx: Context, changes: Iterable[Change | Emitted]
                ) -> Iterable[tuple[str, dict[str, Any], dict | None, str | None]]:
     """(type, data.object, previous_attributes, account) for each change or emitted event that
@@ -124,7 +135,9 @@ def _events_of(ctx: Context, changes: Iterable[Change | Emitted]
     emitted = {(e.type, e.object.get("id")) for e in changes if isinstance(e, Emitted)}
     for entry in changes:
         if isinstance(entry, Emitted):
-            if entry.type in known:
+            if is_thin(entry.type) and entry.type in thin_types():
+                yield entry.type, entry.object, None, None  # {related_object, data}: see _thin
+            elif entry.type in known:
                 yield entry.type, _present(ctx, entry.object), entry.previous_attributes, entry.account
             continue
         kind = entry.kind
@@ -158,6 +171,13 @@ def record(ctx: Context, changes: list[Change | Emitted]) -> list[dict[str, Any]
     endpoints = None
     written = []
     for event_type, obj, previous, account in _events_of(ctx, changes):
+        if is_thin(event_type):
+            event = _thin(ctx, event_type, obj, request)
+            ctx.store.conn.execute("INSERT INTO events (id, type, created, data) VALUES (?, ?, ?, ?)",
+                                   (event["id"], event_type, ctx.now,
+                                    json.dumps(event, separators=(",", ":"), ensure_ascii=False)))
+            written.append(event)
+            continue
         data: dict[str, Any] = {"object": obj}
         if previous is not None:
             data["previous_attributes"] = previous
@@ -183,6 +203,24 @@ def record(ctx: Context, changes: list[Change | Emitted]) -> list[dict[str, Any]
     return written
 
 
+def _thin(ctx: Context, event_type: str, body: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+    """A thin event in Stripe's v2 shape: ``created`` is an RFC 3339 time, ``reason`` the request
+    that caused it, ``related_object`` the object it is about (left out when none), ``data`` what
+    ``GET /v2/core/events/{id}`` answers beyond the notification. It is owed to no webhook
+    endpoint: Stripe sends thin events to event destinations, which the emulator stands for with
+    ``listen`` (see docs/webhooks.md)."""
+    import datetime as _dt
+
+    created = _dt.datetime.fromtimestamp(ctx.now, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    event: dict[str, Any] = {"id": "evt_test_" + schema.random_token(24), "object": "v2.core.event",
+                             "type": event_type, "created": created, "livemode": False, "context": None,
+                             "reason": None if ctx.automatic else {"type": "request", "request": dict(request)}}
+    if body.get("related_object"):
+        event["related_object"] = body["related_object"]
+    event["data"] = body.get("data") or {}
+    return event
+
+
 def install() -> None:
     """Record events for every write transaction from now on (``Emulator`` calls it)."""
     if record not in context.ON_COMMIT:
@@ -199,7 +237,8 @@ def _with_pending(store: Store, rows: list[tuple[int, str]]) -> list[tuple[int, 
     events = [(seq, json.loads(data)) for seq, data in rows]
     pending = deliveries.pending_counts(store, [e["id"] for _, e in events])
     for _, event in events:
-        event["pending_webhooks"] = pending.get(event["id"], 0)
+        if event.get("object") == "event":  # a thin event (v2.core.event) has no such count
+            event["pending_webhooks"] = pending.get(event["id"], 0)
     return events
 
 
@@ -270,7 +309,8 @@ def list_events(ctx: Context) -> dict[str, Any]:
             args.append(row[0])
             order = "DESC" if name == "starting_after" else "ASC"
             break
-    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    clauses.append("type NOT GLOB 'v[0-9].*'")  # thin events are v2's (list_thin_events)
+    where = " WHERE " + " AND ".join(clauses)
     rows = ctx.store.conn.execute("SELECT seq, data FROM events%s ORDER BY seq %s LIMIT ?" % (where, order),
                                   args + [limit + 1]).fetchall()
     more = len(rows) > limit
@@ -283,7 +323,26 @@ def list_events(ctx: Context) -> dict[str, Any]:
 
 def retrieve_event(ctx: Context, event_id: str) -> dict[str, Any]:
     event = get_event(ctx.store, event_id)
-    if event is None:
+    if event is None or is_thin(event.get("type", "")):
         raise no_such("event", event_id)
+    return event
+
+
+def list_thin_events(ctx: Context) -> dict[str, Any]:
+    """``GET /v2/core/events``: thin events, newest first; ``object_id`` keeps those whose
+    ``related_object`` it is, ``limit`` (1 to 100, default 20)."""
+    limit = max(1, min(100, int(ctx.params.get("limit") or 20)))
+    rows = ctx.store.conn.execute("SELECT data FROM events WHERE type GLOB 'v[0-9].*' ORDER BY seq DESC").fetchall()
+    found = [json.loads(data) for (data,) in rows]
+    if ctx.params.get("object_id"):
+        found = [e for e in found if (e.get("related_object") or {}).get("id") == ctx.params["object_id"]]
+    return {"data": found[:limit], "next_page_url": None, "previous_page_url": None}
+
+
+def retrieve_thin_event(ctx: Context) -> dict[str, Any]:
+    """``GET /v2/core/events/{id}``: one thin event, with its ``data``."""
+    event = get_event(ctx.store, ctx.values["id"])
+    if event is None or not is_thin(event.get("type", "")):
+        raise no_such("event", ctx.values["id"])
     return event
 

@@ -157,10 +157,12 @@ class Emulator:
                                 type="api_error")
             status, payload, extra = 500, err.body(request_id), [("Stripe-Should-Retry", "false")]
         out.extend(extra)
-        if isinstance(payload, bytes):
-            if payload.startswith(b"%PDF-"):  # a file, not stored JSON (a quote's PDF)
-                out = [(k, "application/pdf" if k == "Content-Type" else v) for k, v in out]
-            return status, out, payload
+        if isinstance(payload, bytes):  # a file, not stored JSON (a quote's PDF, a report's CSV)
+            media = getattr(payload, "content_type", None) or ("application/pdf" if payload.startswith(b"%PDF-")
+                                                               else None)
+            if media:
+                out = [(k, media if k == "Content-Type" else v) for k, v in out]
+            return status, out, bytes(payload)
         return status, out, _encode(payload, pretty)
 
     def error_response(self, err: EmulatorError) -> tuple[int, Headers, bytes]:

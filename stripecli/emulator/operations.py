@@ -16,6 +16,9 @@ from stripecli.emulator.context import VERIFIED_REFERENCES, Context, merge_into
 from stripecli.emulator.errors import EmulatorError, invalid, no_such
 
 def run(ctx: Context) -> dict[str, Any]:
+    own = getattr(ctx.route, "run", None)  # a route served outside the model (``unlisted``)
+    if own is not None:
+        return own(ctx)
     kind = ctx.route.kind
     if ctx.route.object == "event" and kind in ("list", "retrieve"):  # events have a table of their own
         from stripecli.emulator import events

@@ -163,6 +163,9 @@ def _walk(node: _Node, segments: list[str], i: int, values: list[str], method: s
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    """The model's route, else one the emulator serves outside the model (``unlisted``)."""
+    from stripecli.emulator import unlisted
+
     if method.upper() not in _methods():
         return None
     root = _root(method.upper())
@@ -170,6 +173,6 @@ def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     values: list[str] = []
     route = _walk(root, segments, 0, values, method.upper())
     if route is None:
-        return None
+        return unlisted.match(method, path)
     return route, dict(zip(route.param_names, values))
 

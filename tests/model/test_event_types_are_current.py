@@ -41,3 +41,6 @@ def test_the_list_is_the_sdks_and_matches_the_models_api_version():
             "billing.credit_grant.created", "customer.subscription.updated"} <= set(data["types"])
     assert "test_helpers.test_clock.updated" not in data["types"]  # a clock has no such event
     assert data["types"] == sorted(set(data["types"]))
+    # thin events (v2 shape) are the SDK's stripe/events/ classes, kept apart
+    assert {"v1.billing.meter.no_meter_found", "v1.billing.meter.error_report_triggered"} <= set(data["thin_types"])
+    assert not set(data["thin_types"]) & set(data["types"]) and data["thin_types"] == sorted(set(data["thin_types"]))

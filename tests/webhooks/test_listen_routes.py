@@ -59,6 +59,15 @@ def test_events_filter():
         parse_events(["Customer Created"])
 
 
+def test_thin_events_are_forwarded_only_when_the_events_filter_names_them():
+    assert not wanted("v1.billing.meter.no_meter_found", [])
+    assert not wanted("v1.billing.meter.no_meter_found", parse_events(["*"]))
+    assert not wanted("v1.billing.meter.no_meter_found", ["billing.meter.*"])
+    assert wanted("v1.billing.meter.no_meter_found", ["v1.billing.meter.*"])
+    assert wanted("v1.billing.meter.error_report_triggered", parse_events(["invoice.*,v1.billing.meter.*"]))
+    assert wanted("billing.meter.created", [])  # a snapshot event named like one is not thin
+
+
 def test_headers():
     assert parse_headers(["X-Env: dev, X-Team: billing", "Authorization: Bearer abc"]) == [
         ("X-Env", "dev"), ("X-Team", "billing"), ("Authorization", "Bearer abc")]

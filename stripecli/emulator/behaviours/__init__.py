@@ -25,6 +25,8 @@ Families, imported (and so registered) in this order:
 - ``disputes``: disputes the dispute test cards open, their evidence (Stripe's winning and losing
   test evidence decides them), closing;
 - ``payments``: payment and setup intents, top-ups, checkout;
+- ``checkout``: Checkout Sessions' amounts and line items, their payment through the hosted
+  page's ``/v1/payment_pages/{session}/confirm``;
 - ``refunds``: refunds, bounded by what is left of their charge;
 - ``balance``: the balance computed from balance transactions, payouts;
 - ``connect``: accounts;
@@ -41,6 +43,8 @@ Families, imported (and so registered) in this order:
 - ``treasury_flows``: Treasury transactions and entries from money movement, the account balance;
 - ``authorizations``: Issuing authorizations' amounts (increment, partial reversal, capture) and
   the transactions they make;
+- ``reports``: report runs computed from the balance transactions, their CSV result files;
+- ``meters``: billing meter events checked against their meters, the thin error events;
 - ``platform``: webhook endpoints, Apps secrets, Radar, Identity, Terminal, Climate and the rest;
 - ``lifecycle``: the events a field's move means (``quote.canceled``, ``payment_method.attached``);
 - ``notices``: what Stripe announces ahead of time (``customer.subscription.trial_will_end``).
@@ -62,9 +66,9 @@ from stripecli.emulator.behaviours.common import initial, require_state, set_pat
 from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "discounts", "schedules", "invoices", "quotes",
-            "quote_previews", "credits", "usage", "methods", "charges", "disputes", "payments", "refunds", "balance",
-            "connect", "transfers", "externals", "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers",
-            "capital", "hardware", "tax", "connections", "platform", "lifecycle", "notices")
+            "quote_previews", "credits", "usage", "methods", "charges", "disputes", "payments", "checkout", "refunds",
+            "balance", "connect", "transfers", "externals", "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers",
+            "capital", "hardware", "tax", "connections", "reports", "meters", "platform", "lifecycle", "notices")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))

@@ -3,7 +3,7 @@ advance moved it (``registry.transition_events``); the families that move the fi
 them one by one.
 
 - a status that ends an object: ``quote.canceled``, ``setup_intent.canceled``,
-  ``checkout.session.expired``, ``identity.verification_session.canceled``,
+  ``checkout.session.expired`` (and ``.completed``), ``identity.verification_session.canceled``,
   ``credit_note.voided`` (status ``void``), ``subscription_schedule.canceled`` / ``.released`` /
   ``.completed``;
 - ``customer.subscription.paused`` when a subscription's status becomes ``paused``, and
@@ -26,7 +26,7 @@ SCHEDULE = "subscription_schedule"
 registry.transition_events({
     ("quote", "status"): {"canceled": "quote.canceled"},
     ("setup_intent", "status"): {"canceled": "setup_intent.canceled"},
-    ("checkout.session", "status"): {"expired": "checkout.session.expired"},
+    ("checkout.session", "status"): {"expired": "checkout.session.expired", "complete": "checkout.session.completed"},
     (SESSION, "status"): {"canceled": SESSION + ".canceled"},
     (SESSION, "redaction.status"): {"redacted": SESSION + ".redacted"},
     ("credit_note", "status"): {"void": "credit_note.voided"},
