@@ -253,7 +253,7 @@ class Context:
     def transaction(self) -> Iterator[None]:
         """One write transaction; its changes are recorded (``on_commit``) before it commits.
         Nested calls join the outer one."""
-        if self.store.conn.in_transaction:
+        if self.store.writing():
             yield
             return
         self.discard_changes()

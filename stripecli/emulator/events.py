@@ -182,7 +182,7 @@ def record(ctx: Context, changes: list[Change | Emitted]) -> list[dict[str, Any]
         if previous is not None:
             data["previous_attributes"] = previous
         event = {
-            "id": "evt_" + schema.random_token(24),
+            "id": "evt_" + schema.ordered_token(24),
             "object": "event",
             **({"account": account} if account else {}),
             "api_version": api_version,

@@ -6,15 +6,8 @@ and a sequence number. Lists run newest first on the ``(type, created, seq)`` in
 (``starting_after``/``ending_before``) are ``(created, seq)`` pairs, so a page costs the same at
 the start or the end of a list of any length.
 
-Several processes may share a database (two ``emulator serve``, or ``--local`` next to a
-server): the journal is WAL, so readers never wait for the writer; every request that writes is
-one ``BEGIN IMMEDIATE`` transaction, taken in turn thanks to ``busy_timeout``.
-
-Durability: ``synchronous=NORMAL`` in WAL mode writes each commit to the WAL file before the
-commit returns, so a committed (acknowledged) write survives the process being killed, even with
-SIGKILL: the data is in the operating system's page cache and reaches the disk without the
-process. Only an operating-system crash or power loss can lose the last commits (never corrupt
-the file); set ``STRIPECLI_EMULATOR_SYNCHRONOUS=FULL`` to fsync every commit against that too.
+The database itself (connections, WAL, transactions, group commit, durability) is
+``database.Database``.
 """
 
 from __future__ import annotations
@@ -22,13 +15,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
 import time
-from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
+from stripecli.emulator.database import Database
 from stripecli.emulator.datafiles import create_private, sizes
-from stripecli.emulator.tables import ensure_schema, search_number
+from stripecli.emulator.tables import (SEARCH_FORGET, SEARCH_PUT, ensure_schema, search_changes, search_number,
+                                      search_rows)
 
 DB_NAME = "emulator.sqlite3"
 
@@ -89,13 +82,6 @@ CREATE TABLE IF NOT EXISTS delivery_attempts (
 );
 """
 
-# The WAL is checkpointed every WAL_AUTOCHECKPOINT pages (SQLite's own default, 4 MiB) and cut back
-# to WAL_SIZE_LIMIT bytes whenever a checkpoint lets it restart; every CHECKPOINT_EVERY writes the
-# store also asks for a checkpoint itself, which catches up after readers held the WAL open.
-WAL_AUTOCHECKPOINT = 1000
-WAL_SIZE_LIMIT = 16 * 1024 * 1024
-CHECKPOINT_EVERY = 2000
-
 IDEMPOTENCY_TTL = 24 * 3600
 
 
@@ -131,92 +117,20 @@ def _row(t: tuple) -> Row:
     return Row(t[0], t[1], t[2], t[3], t[4], json.loads(t[5]))
 
 
-class Store:
+class Store(Database):
+    """The emulator's tables over one data directory's database (see ``Database`` for the
+    connections and transactions)."""
+
     def __init__(self, data_dir: str | None = None) -> None:
         self.data_dir = os.path.abspath(data_dir or default_data_dir())
-        self.path = os.path.join(self.data_dir, DB_NAME)
-        create_private(self.data_dir, self.path)
-        self._local = threading.local()
-        self._writes = 0
-        self._synchronous = os.environ.get("STRIPECLI_EMULATOR_SYNCHRONOUS", "NORMAL").upper()
-        if self._synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
-            self._synchronous = "NORMAL"
-        self._init_schema()
-
-    # -- connections ------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 30000")
-        for attempt in range(50):
-            try:
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                break
-            except sqlite3.OperationalError:
-                if attempt == 49:
-                    raise
-                time.sleep(0.05)
-        if str(mode).lower() != "wal":  # pragma: no cover - a file system without WAL support
-            raise RuntimeError("cannot use WAL on %s (journal mode %s)" % (self.path, mode))
-        conn.execute("PRAGMA synchronous = %s" % self._synchronous)
-        conn.execute("PRAGMA wal_autocheckpoint = %d" % WAL_AUTOCHECKPOINT)
-        conn.execute("PRAGMA journal_size_limit = %d" % WAL_SIZE_LIMIT)
-        conn.create_function("search_number", 1, search_number, deterministic=True)
-        return conn
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-        return conn
-
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
-
-    def _init_schema(self) -> None:
+        create_private(self.data_dir, os.path.join(self.data_dir, DB_NAME))
+        super().__init__(os.path.join(self.data_dir, DB_NAME))
         ensure_schema(self.conn, self.write, _SCHEMA.split(";"))
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one."""
-        conn = self.conn
-        if conn.in_transaction:
-            yield conn
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-        self._writes += 1
-        if self._writes % CHECKPOINT_EVERY == 0:
-            self.checkpoint()
-
-    def checkpoint(self) -> tuple[int, int]:
-        """Copy the WAL into the database as far as readers allow (never waits for them) and let
-        ``journal_size_limit`` cut the file back; the WAL's frames and how many were copied."""
-        busy, frames, copied = self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        return frames, copied
-
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for a request that only reads."""
-        conn = self.conn
-        if conn.in_transaction:
-            yield conn
-            return
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            conn.execute("COMMIT")
+    def _connect(self) -> sqlite3.Connection:
+        conn = super()._connect()
+        conn.create_function("search_number", 1, search_number, deterministic=True)
+        return conn
 
     # -- objects ----------------------------------------------------------------------------
 
@@ -234,13 +148,29 @@ class Store:
         return self.conn.execute("SELECT 1 FROM objects WHERE id = ?", (object_id,)).fetchone() is not None
 
     def insert(self, obj: dict[str, Any], *, parent: str | None = None, text: str | None = None) -> None:
-        """Store a new object; ``text`` is its JSON when the caller has it already (so for ``put``)."""
-        self.conn.execute("INSERT INTO objects (id, type, parent, created, data) VALUES (?, ?, ?, ?, ?)", (
-            obj["id"], obj["object"], parent, int(obj.get("created") or 0), text or json.dumps(obj, separators=(",", ":"))))
+        """Store a new object, and its ``search_values`` rows; ``text`` is its JSON when the caller
+        has it already."""
+        created = int(obj.get("created") or 0)
+        cur = self.conn.execute("INSERT INTO objects (id, type, parent, created, data) VALUES (?, ?, ?, ?, ?)", (
+            obj["id"], obj["object"], parent, created, text or json.dumps(obj, separators=(",", ":"))))
+        rows = search_rows(obj)
+        if rows:
+            seq, kind = cur.lastrowid, obj["object"]
+            self.conn.executemany(SEARCH_PUT, [(kind, created, seq, f, v) for f, v in rows.items()])
 
     def put(self, obj: dict[str, Any], *, text: str | None = None) -> None:
-        """Replace the JSON of an object that exists (its place in lists does not change)."""
+        """Replace the JSON of an object that exists (its place in lists does not change), and the
+        ``search_values`` rows that changed with it."""
+        old = self.conn.execute("SELECT seq, type, created, data FROM objects WHERE id = ?", (obj["id"],)).fetchone()
         self.conn.execute("UPDATE objects SET data = ? WHERE id = ?", (text or json.dumps(obj, separators=(",", ":")), obj["id"]))
+        if old is None:
+            return
+        seq, kind, created, data = old
+        stale, fresh = search_changes(search_rows(json.loads(data)), search_rows(obj))
+        if stale:
+            self.conn.executemany(SEARCH_FORGET, [(kind, f, created, seq) for f in stale])
+        if fresh:
+            self.conn.executemany(SEARCH_PUT, [(kind, created, seq, f, v) for f, v in fresh.items()])
 
     def set_parent(self, object_id: str, parent: str | None) -> None:
         """Move an object under another parent (a payment method attached to a customer is listed
@@ -248,7 +178,12 @@ class Store:
         self.conn.execute("UPDATE objects SET parent = ? WHERE id = ?", (parent, object_id))
 
     def delete(self, object_id: str) -> None:
-        self.conn.execute("DELETE FROM objects WHERE id = ?", (object_id,))
+        old = self.conn.execute("SELECT seq, type, created, data FROM objects WHERE id = ?", (object_id,)).fetchone()
+        if old is None:
+            return
+        seq, kind, created, data = old
+        self.conn.executemany(SEARCH_FORGET, [(kind, f, created, seq) for f in search_rows(json.loads(data))])
+        self.conn.execute("DELETE FROM objects WHERE seq = ?", (seq,))
 
     def page(
         self,
@@ -371,6 +306,7 @@ class Store:
         with self.write() as conn:
             counts = self.count()
             conn.execute("DELETE FROM objects")
+            conn.execute("DELETE FROM search_values")
             conn.execute("DELETE FROM idempotency")
             conn.execute("DELETE FROM advances")
             # events and their webhook outbox; the events' sequence goes on (not reset), so that a

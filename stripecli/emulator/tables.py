@@ -3,9 +3,16 @@ field of an object's stored JSON is spelled in SQL so that those indexes apply.
 
 Besides expression indexes, search has a side table, ``search_values``: one row per object and
 text field that search matches by substring or by metadata key (``name~'jen'``,
-``metadata['order']:'6735'``), kept by triggers on ``objects`` in the same transaction as the
-write. Scanning its short values is far cheaper than parsing every object's JSON, and a metadata
-match is an index lookup."""
+``metadata['order']:'6735'``), written by the store (``Store.insert``, ``put``, ``delete``) in the
+same statement sequence as the object, from the object it already holds in Python. Scanning its
+short values is far cheaper than parsing every object's JSON, and a metadata match is an index
+lookup.
+
+Why not triggers (as before): a trigger can only read the row's JSON through SQLite's JSON
+functions, and the bundled SQLite parses the object's text again for each of them; that made the
+side table the largest cost of a create (about 130 us of a customer's ~320 us of CPU, measured
+in-process). ``search_rows`` computes the same rows from the dict, and a test holds it to the SQL
+form (``search_backfill``), which still fills the table for databases made before it existed."""
 
 from __future__ import annotations
 
@@ -72,9 +79,10 @@ def as_text(value_sql: str, type_sql: str) -> str:
     return _AS_TEXT % {"value": value_sql, "type": type_sql}
 
 
-def _copy_search_values(row: str, source: str = "") -> list[str]:
-    # one json_each over the object's top level reads all of TEXT_FIELDS in one parse of its
-    # JSON (a json_type and a json_extract per field would parse it up to eight times)
+def search_backfill() -> list[str]:
+    """Fill ``search_values`` in SQL for objects stored before the table existed: the same rows
+    as ``search_rows`` (a test holds the two to each other)."""
+    row, source = "objects", "objects, "
     fields = ", ".join("'%s'" % f for f in TEXT_FIELDS)
     return [
         "INSERT INTO search_values (object_seq, object_type, object_created, field, value) "
@@ -89,30 +97,66 @@ def _copy_search_values(row: str, source: str = "") -> list[str]:
     ]
 
 
-_FORGET = ";\n".join(
-    "DELETE FROM search_values WHERE object_type = old.type AND field IN (%s) AND object_created = old.created "
-    "AND object_seq = old.seq" % fields
-    for fields in (", ".join("'%s'" % f for f in TEXT_FIELDS),
-                   "SELECT 'metadata.' || key FROM json_each(old.data, '$.metadata')"))
-
-
 def search_schema() -> list[str]:
-    """The ``search_values`` table and the triggers that keep it."""
-    insert = ";\n".join(_copy_search_values("new"))
+    """The ``search_values`` table (the store keeps its rows, see ``search_rows``)."""
     return [
         # clustered by field in list order: a substring page reads one type's values of one field
         # newest first and stops after the page; an object's rows are point lookups (its fields
-        # are known from its JSON), which is how the triggers forget them
+        # are known from its JSON), which is how the store forgets them
         "CREATE TABLE IF NOT EXISTS search_values (object_type TEXT NOT NULL, object_created INTEGER NOT NULL, "
         "object_seq INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, " + _SEARCH_KEY + ") WITHOUT ROWID",
         # an exact match (metadata['order']:'6735') is a lookup, already newest first
         "CREATE INDEX IF NOT EXISTS search_values_by_value ON search_values "
         "(object_type, field, value, object_created, object_seq)",
-        "CREATE TRIGGER IF NOT EXISTS objects_search_insert AFTER INSERT ON objects BEGIN %s; END" % insert,
-        "CREATE TRIGGER IF NOT EXISTS objects_search_update AFTER UPDATE OF data ON objects BEGIN %s; %s; END"
-        % (_FORGET, insert),
-        "CREATE TRIGGER IF NOT EXISTS objects_search_delete AFTER DELETE ON objects BEGIN %s; END" % _FORGET,
     ]
+
+
+# The value is cast in SQL so that a float is written as SQLite prints it, as the SQL form does.
+SEARCH_PUT = ("INSERT OR REPLACE INTO search_values (object_type, object_created, object_seq, field, value) "
+              "VALUES (?, ?, ?, ?, CAST(? AS TEXT))")
+SEARCH_FORGET = "DELETE FROM search_values WHERE object_type = ? AND field = ? AND object_created = ? AND object_seq = ?"
+
+_I64 = 1 << 63
+
+
+def _search_value(value: Any) -> Any:
+    """A JSON value as the SQL form stores it (before the CAST): booleans as true/false, numbers
+    as numbers, text as text; None for what is not a scalar (null, hashes, arrays)."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value if -_I64 <= value < _I64 else float(value)  # SQLite reads a larger one as real
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    return None
+
+
+def search_rows(obj: dict[str, Any]) -> dict[str, Any]:
+    """The ``search_values`` rows of an object, field -> value: its ``TEXT_FIELDS`` and each
+    metadata value (``metadata.<key>``) that is a scalar."""
+    out = {}
+    for name in TEXT_FIELDS:
+        value = _search_value(obj.get(name))
+        if value is not None:
+            out[name] = value
+    metadata = obj.get("metadata")
+    items = metadata.items() if isinstance(metadata, dict) else enumerate(metadata) if isinstance(metadata, list) else ()
+    for key, item in items:
+        value = _search_value(item)
+        if value is not None:
+            out["metadata.%s" % key] = value
+    return out
+
+
+def search_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """What an update does to an object's rows: the fields to forget and the rows to write."""
+    stale = [f for f, v in before.items() if f not in after or type(after[f]) is not type(v) or after[f] != v]
+    fresh = {f: v for f, v in after.items() if f not in before or type(before[f]) is not type(v) or before[f] != v}
+    return stale, fresh
 
 
 _SEARCH_KEY = "PRIMARY KEY (object_type, field, object_created, object_seq)"
@@ -124,17 +168,13 @@ def search_table_current(create_sql: str | None) -> bool:
     return create_sql is not None and _SEARCH_KEY in create_sql
 
 
+# triggers that kept the table in earlier versions: dropped when such a database is opened
 _DROP_TRIGGERS = ["DROP TRIGGER IF EXISTS objects_search_insert", "DROP TRIGGER IF EXISTS objects_search_update",
                   "DROP TRIGGER IF EXISTS objects_search_delete"]
 
 
 def search_drop() -> list[str]:
     return _DROP_TRIGGERS + ["DROP TABLE IF EXISTS search_values"]
-
-
-def search_backfill() -> list[str]:
-    """Fill ``search_values`` for objects stored before the table existed."""
-    return _copy_search_values("objects", "objects, ")
 
 
 def ensure_schema(conn: sqlite3.Connection, write: Callable[[], ContextManager[sqlite3.Connection]],
@@ -150,7 +190,7 @@ def ensure_schema(conn: sqlite3.Connection, write: Callable[[], ContextManager[s
     with write() as conn:
         found = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_values'").fetchone()
         current = search_table_current(found[0] if found else None)
-        # the triggers are made again from today's text ("IF NOT EXISTS" would keep an older body)
+        # triggers of earlier versions go (the store writes the rows itself now)
         for statement in (_DROP_TRIGGERS if current else search_drop()) + statements:
             conn.execute(statement)
         if not current:  # made just now: copy in what the database already holds

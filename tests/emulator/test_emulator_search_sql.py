@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from stripecli.emulator import search, store as store_module
+from stripecli.emulator import database as database_module, search
 from stripecli.emulator.store import Store
 from stripecli.emulator.tables import INDEXED_FIELDS, json_field, search_drop
 
@@ -110,8 +110,9 @@ def test_a_side_table_of_an_older_layout_is_made_again(tmp_path):
             s.conn.execute(statement)
         s.conn.execute("CREATE TABLE search_values (object_seq INTEGER NOT NULL, field TEXT NOT NULL, "
                        "value TEXT NOT NULL, PRIMARY KEY (object_seq, field)) WITHOUT ROWID")
-        for obj in OBJECTS:
-            s.insert(obj)
+        for obj in OBJECTS:  # stored as a version of that time did: the object alone
+            s.conn.execute("INSERT INTO objects (id, type, parent, created, data) VALUES (?, ?, NULL, ?, ?)",
+                           (obj["id"], obj["object"], obj["created"], json.dumps(obj)))
         s.conn.execute("PRAGMA user_version = 1")
     s.close()
     reopened = Store(str(tmp_path / "data"))
@@ -215,9 +216,9 @@ def test_the_list_filter_and_search_sql_are_the_indexed_spelling(tmp_path, local
 
 
 def test_the_wal_is_cut_back_once_a_long_reader_lets_go(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_module, "WAL_SIZE_LIMIT", 256 * 1024)
-    monkeypatch.setattr(store_module, "WAL_AUTOCHECKPOINT", 50)
-    monkeypatch.setattr(store_module, "CHECKPOINT_EVERY", 100)
+    monkeypatch.setattr(database_module, "WAL_SIZE_LIMIT", 256 * 1024)
+    monkeypatch.setattr(database_module, "WAL_AUTOCHECKPOINT", 50)
+    monkeypatch.setattr(database_module, "CHECKPOINT_EVERY", 100)
     s = Store(str(tmp_path / "data"))
     wal = s.path + "-wal"
     reader = sqlite3.connect(s.path, check_same_thread=False)
@@ -262,3 +263,64 @@ def test_emulator_status_reports_size_per_object(tmp_path):
     assert report["database_bytes"] > 0
     assert report["bytes_per_object"] == (report["database_bytes"] + report["wal_bytes"]) // 5
 
+
+
+ODD_VALUES = [
+    {"id": "cus_o1", "object": "customer", "created": 200, "name": 7, "email": 2.5, "phone": True,
+     "description": False, "metadata": {"a": 1.0, "b": 10**20, "c": -3, "d": 0.1, "e": None, "f": {"x": 1}}},
+    {"id": "cus_o2", "object": "customer", "created": 201, "name": 1e300, "email": [1], "phone": {"a": 1},
+     "description": "", "metadata": ["first", 2]},
+    {"id": "cus_o3", "object": "customer", "created": 202, "name": 1 / 3, "metadata": "not a hash"},
+    {"id": "cus_o4", "object": "customer", "created": 203, "name": -(2**63), "email": 2**63 - 1,
+     "description": 123456789.125, "metadata": {"k'ey": "v\"al", "": "empty key", "n": "5"}},
+]
+
+
+def _rows(store):
+    return sorted(store.conn.execute("SELECT object_type, object_created, object_seq, field, value, typeof(value) "
+                                     "FROM search_values").fetchall())
+
+
+@pytest.mark.parametrize("objects", [OBJECTS, ODD_VALUES], ids=["customers", "odd values"])
+def test_the_rows_the_store_writes_are_those_of_the_sql_form(tmp_path, objects):
+    """``Store.insert`` writes search rows from the object in Python; ``search_backfill`` makes
+    them from the stored JSON in SQL. Both must give the same rows, value for value."""
+    from stripecli.emulator.tables import search_backfill
+
+    s = Store(str(tmp_path / "data"))
+    with s.write():
+        for obj in objects:
+            s.insert(obj)
+    written = _rows(s)
+    assert written
+    with s.write():
+        s.conn.execute("DELETE FROM search_values")
+        for statement in search_backfill():
+            s.conn.execute(statement)
+    assert _rows(s) == written
+    s.close()
+
+
+def test_an_update_rewrites_only_the_rows_that_changed_and_matches_the_sql_form(tmp_path):
+    from stripecli.emulator.tables import search_backfill
+
+    s = Store(str(tmp_path / "data"))
+    with s.write():
+        for obj in OBJECTS + ODD_VALUES:
+            s.insert(obj)
+    with s.write():
+        s.put({**OBJECTS[0], "metadata": {"order": "6735", "tier": 3}, "email": None, "phone": "+49"})
+        s.put({**ODD_VALUES[0], "name": 7.0, "metadata": {"a": 1, "b": 10**20}})  # 7 -> 7.0 is a change of text
+        s.put({**ODD_VALUES[1], "metadata": {}})
+    updated = _rows(s)
+    assert [r[3:5] for r in updated if r[1] == 200 and r[3] == "name"] == [("name", "7.0")]
+    with s.write():
+        s.conn.execute("DELETE FROM search_values")
+        for statement in search_backfill():
+            s.conn.execute(statement)
+    assert _rows(s) == updated
+    with s.write():
+        for obj in OBJECTS + ODD_VALUES:
+            s.delete(obj["id"])
+    assert _rows(s) == []
+    s.close()
