@@ -111,3 +111,38 @@ def test_restarting_listen_in_a_burst_of_50_forwards_each_event_exactly_once(cli
     duplicates = [i for i, n in collections.Counter(ids).items() if n > 1]
     assert duplicates == []
     assert sorted(ids) == sorted(e["id"] for e in recorded)
+
+
+def test_a_thin_event_is_forwarded_when_named_and_parses_as_stripe_python_parses_event_notifications(cli, local_env):
+    import stripe
+
+    secret = print_secret(local_env)
+    with Receiver() as receiver:
+        proc, lines = start_listen(local_env, "--forward-to", f"{receiver.url}/hook",
+                                   "--events", "billing.meter.created,v1.billing.meter.*")
+        try:
+            result = cli("trigger", "v1.billing.meter.error_report_triggered", "--local")
+            assert result.exit_code == 0, result.stderr
+            received = receiver.wait_for(2)
+        finally:
+            finish(proc, signal.SIGINT, collect=False)
+    snapshot, thin = received[0], received[1]
+    assert json.loads(snapshot.body)["type"] == "billing.meter.created"
+    client = stripe.StripeClient("sk_test_fake123")
+    notification = client.parse_event_notification(thin.body.decode("utf-8"), thin.headers["stripe-signature"], secret)
+    assert notification.type == "v1.billing.meter.error_report_triggered"
+    assert notification.related_object.id == json.loads(snapshot.body)["data"]["object"]["id"]
+
+
+def test_listen_leaves_thin_events_out_unless_named(cli, local_env):
+    with Receiver() as receiver:
+        proc, lines = start_listen(local_env, "--forward-to", f"{receiver.url}/hook")
+        try:
+            result = cli("trigger", "v1.billing.meter.error_report_triggered", "--local")
+            assert result.exit_code == 0, result.stderr
+            later = cli("customers", "create", "--email", "later@example.com", "--local")
+            assert later.exit_code == 0, later.stderr
+            receiver.wait_for(2)  # events go in the order recorded: the thin one was passed over
+        finally:
+            finish(proc, signal.SIGINT, collect=False)
+    assert [json.loads(r.body)["type"] for r in receiver.received] == ["billing.meter.created", "customer.created"]
