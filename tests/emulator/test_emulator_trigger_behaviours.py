@@ -194,6 +194,10 @@ def test_a_checkout_session_paid_on_its_payment_page_completes_with_a_paid_payme
     wrong = api.post("/v1/payment_pages/%s/confirm" % session["id"],
                      data={"payment_method": "pm_card_visa", "expected_amount": 100})
     assert wrong.status_code == 400 and wrong.json()["error"]["param"] == "expected_amount"
+    sepa = ok(api.post("/v1/payment_methods", data={"type": "sepa_debit", "sepa_debit[iban]": "AT611904300234573201",
+                                                    "billing_details[name]": "Jenny Rosen"}))
+    refused = api.post("/v1/payment_pages/%s/confirm" % session["id"], data={"payment_method": sepa["id"]})
+    assert refused.status_code == 400 and refused.json()["error"]["param"] == "payment_method"
     declined = api.post("/v1/payment_pages/%s/confirm" % session["id"],
                         data={"payment_method": "pm_card_chargeDeclined", "expected_amount": 3000})
     assert declined.status_code == 402

@@ -98,6 +98,11 @@ def confirm_page(ctx: Context) -> dict[str, Any]:
     if not ref:
         raise missing_param("payment_method")
     method = payments.methods.resolve(ctx, ref)
+    kind = method.get("type") or "card"
+    allowed = session.get("payment_method_types") or ["card"]
+    if kind not in allowed:
+        raise invalid("This Checkout Session does not accept %s payment methods (it accepts %s)."
+                      % (kind, ", ".join(allowed)), param="payment_method")
     mode = session.get("mode") or "payment"
     details = method.get("billing_details") or {}
     session["customer_details"] = {"address": details.get("address"), "email": details.get("email")
