@@ -251,3 +251,108 @@ def test_a_subscription_on_a_3ds_card_is_incomplete_until_its_invoice_is_authent
     ok(api.post("/v1/payment_intents/%s/confirm" % payment["payment"]["payment_intent"]))
     assert ok(api.get("/v1/subscriptions/" + sub["id"]))["status"] == "active"
     assert ok(api.get("/v1/invoices/" + sub["latest_invoice"]))["status"] == "paid"
+
+
+# -- customer cash balances and bank transfers ---------------------------------------------------
+
+
+def bank_transfer_intent(api, customer, amount=2000, **extra):
+    data = {"amount": amount, "currency": "usd", "customer": customer, "confirm": "true",
+            "allowed_payment_method_types[]": "customer_balance", "payment_method_data[type]": "customer_balance",
+            "payment_method_options[customer_balance][funding_type]": "bank_transfer",
+            "payment_method_options[customer_balance][bank_transfer][type]": "us_bank_transfer"}
+    data.update(extra)
+    return api.post("/v1/payment_intents", data=data)
+
+
+def fund(api, customer, amount, **extra):
+    return api.post("/v1/test_helpers/customers/%s/fund_cash_balance" % customer,
+                    data={"amount": amount, "currency": "usd", **extra})
+
+
+def cash_txns(api, customer):
+    listed = ok(api.get("/v1/customers/%s/cash_balance_transactions" % customer, params={"limit": 100}))["data"]
+    return [(t["type"], t["net_amount"], t["ending_balance"]) for t in reversed(listed)]
+
+
+def test_funds_with_nothing_to_pay_stay_in_the_cash_balance_and_are_announced(api):
+    customer = ok(api.post("/v1/customers", data={"email": "transfer@example.com"}))["id"]
+    assert ok(api.get("/v1/customers/%s/cash_balance" % customer))["settings"]["reconciliation_mode"] == "automatic"
+    funded = ok(fund(api, customer, 5000, reference="REF-1"))
+    assert (funded["object"], funded["type"], funded["net_amount"], funded["ending_balance"]) == (
+        "customer_cash_balance_transaction", "funded", 5000, 5000)
+    assert funded["funded"]["bank_transfer"]["reference"] == "REF-1"
+    assert ok(api.get("/v1/customers/%s/cash_balance" % customer))["available"] == {"usd": 5000}
+    assert types(api)[-2:] == ["customer_cash_balance_transaction.created", "cash_balance.funds_available"]
+    announced = ok(api.get("/v1/events", params={"type": "cash_balance.funds_available"}))["data"][0]["data"]["object"]
+    assert (announced["object"], announced["customer"], announced["available"]) == ("cash_balance", customer,
+                                                                                  {"usd": 5000})
+    assert bad(fund(api, customer, 0))["param"] == "amount"
+    assert bad(api.post("/v1/test_helpers/customers/%s/fund_cash_balance" % customer, data={"amount": 10}))["param"] \
+        == "currency"
+
+
+def test_a_bank_transfer_payment_waits_for_funds_is_partially_funded_then_succeeds(api):
+    customer = ok(api.post("/v1/customers", data={"email": "transfer@example.com"}))["id"]
+    intent = ok(bank_transfer_intent(api, customer))
+    assert intent["status"] == "requires_action"
+    shown = intent["next_action"]["display_bank_transfer_instructions"]
+    assert (shown["amount_remaining"], shown["currency"], shown["type"]) == (2000, "usd", "us_bank_transfer")
+    assert shown["financial_addresses"][0]["type"] == "aba" and shown["reference"]
+    method = ok(api.get("/v1/payment_methods/" + intent["payment_method"]))
+    assert (method["type"], method["customer_balance"]) == ("customer_balance", {})
+
+    ok(fund(api, customer, 1200))
+    partial = ok(api.get("/v1/payment_intents/" + intent["id"]))
+    assert partial["status"] == "requires_action" and partial["amount_received"] == 0
+    assert partial["next_action"]["display_bank_transfer_instructions"]["amount_remaining"] == 800
+    assert types(api)[-3:] == ["customer_cash_balance_transaction.created", "customer_cash_balance_transaction.created",
+                               "payment_intent.partially_funded"]  # all applied: nothing announced
+    funded = ok(api.get("/v1/events", params={"type": "payment_intent.partially_funded"}))["data"][0]["data"]["object"]
+    assert funded["next_action"]["display_bank_transfer_instructions"]["amount_remaining"] == 800
+
+    ok(fund(api, customer, 1000))
+    paid = ok(api.get("/v1/payment_intents/" + intent["id"]))
+    assert (paid["status"], paid["amount_received"], paid["next_action"]) == ("succeeded", 2000, None)
+    charge = ok(api.get("/v1/charges/" + paid["latest_charge"]))
+    assert (charge["status"], charge["amount"], charge["payment_method_details"]["type"]) == (
+        "succeeded", 2000, "customer_balance")
+    txn = ok(api.get("/v1/balance_transactions/" + charge["balance_transaction"]))
+    assert (txn["amount"], txn["fee"], txn["type"]) == (2000, 0, "payment")
+    assert cash_txns(api, customer) == [("funded", 1200, 1200), ("applied_to_payment", -1200, 0),
+                                        ("funded", 1000, 1000), ("applied_to_payment", -800, 200)]
+    assert types(api)[-3:] == ["charge.succeeded", "payment_intent.succeeded", "cash_balance.funds_available"]
+
+
+def test_a_cash_balance_that_covers_the_payment_pays_it_at_confirmation(api):
+    customer = ok(api.post("/v1/customers", data={"email": "transfer@example.com"}))["id"]
+    ok(fund(api, customer, 3000))
+    intent = ok(bank_transfer_intent(api, customer))
+    assert intent["status"] == "succeeded"
+    assert ok(api.get("/v1/customers/%s/cash_balance" % customer))["available"] == {"usd": 1000}
+    err = bad(bank_transfer_intent(api, None))
+    assert err["param"] == "customer"
+
+
+def test_a_transfer_naming_a_reference_pays_that_intent_first(api):
+    customer = ok(api.post("/v1/customers", data={"email": "transfer@example.com"}))["id"]
+    first = ok(bank_transfer_intent(api, customer, amount=1000))
+    second = ok(bank_transfer_intent(api, customer, amount=1000))
+    reference = second["next_action"]["display_bank_transfer_instructions"]["reference"]
+    ok(fund(api, customer, 1000, reference=reference))
+    assert ok(api.get("/v1/payment_intents/" + second["id"]))["status"] == "succeeded"
+    assert ok(api.get("/v1/payment_intents/" + first["id"]))["status"] == "requires_action"
+
+
+def test_manual_reconciliation_keeps_the_funds_until_applied_by_hand(api):
+    customer = ok(api.post("/v1/customers", data={"email": "transfer@example.com"}))["id"]
+    ok(api.post("/v1/customers/%s/cash_balance" % customer, data={"settings[reconciliation_mode]": "manual"}))
+    intent = ok(bank_transfer_intent(api, customer))
+    ok(fund(api, customer, 500))
+    assert ok(api.get("/v1/payment_intents/" + intent["id"]))["next_action"]["display_bank_transfer_instructions"][
+        "amount_remaining"] == 2000
+    assert types(api)[-1] == "cash_balance.funds_available"
+    applied = ok(api.post("/v1/payment_intents/%s/apply_customer_balance" % intent["id"]))
+    assert applied["next_action"]["display_bank_transfer_instructions"]["amount_remaining"] == 1500
+    assert types(api)[-1] == "payment_intent.partially_funded"
+    assert bad(api.post("/v1/payment_intents/%s/apply_customer_balance" % intent["id"]))["param"] == "amount"

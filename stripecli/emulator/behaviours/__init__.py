@@ -27,6 +27,8 @@ Families, imported (and so registered) in this order:
 - ``payments``: payment and setup intents, top-ups, checkout;
 - ``checkout``: Checkout Sessions' amounts and line items, their payment through the hosted
   page's ``/v1/payment_pages/{session}/confirm``;
+- ``cash``: customers' cash balances: bank transfers into them (funding instructions, Stripe's
+  funding test helper) and payment intents paid from them (``customer_balance``);
 - ``refunds``: refunds, bounded by what is left of their charge;
 - ``balance``: the balance computed from balance transactions, payouts;
 - ``connect``: accounts;
@@ -66,9 +68,10 @@ from stripecli.emulator.behaviours.common import initial, require_state, set_pat
 from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "discounts", "schedules", "invoices", "quotes",
-            "quote_previews", "credits", "usage", "methods", "charges", "disputes", "payments", "checkout", "refunds",
-            "balance", "connect", "transfers", "externals", "catalogues", "issuing", "authorizations", "treasury", "treasury_flows", "readers",
-            "capital", "hardware", "tax", "connections", "reports", "meters", "platform", "lifecycle", "notices")
+            "quote_previews", "credits", "usage", "methods", "charges", "disputes", "payments", "checkout", "cash",
+            "refunds", "balance", "connect", "transfers", "externals", "catalogues", "issuing", "authorizations",
+            "treasury", "treasury_flows", "readers", "capital", "hardware", "tax", "connections", "reports", "meters",
+            "platform", "lifecycle", "notices")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))

@@ -102,6 +102,46 @@ def attempt(ctx: Context, *, amount: int, currency: str, method: dict[str, Any],
     return charge, None
 
 
+def paid_without_card(ctx: Context, intent: dict[str, Any], method: dict[str, Any], at: int, *,
+                      status: str = "succeeded") -> dict[str, Any]:
+    """The charge of a payment intent paid with a payment method that is not a card (a customer
+    balance, a SEPA debit): the method's own ``payment_method_details``; ``succeeded`` posts its
+    ``payment`` balance transaction, without a fee (fees of other payment methods are not
+    modelled), pending as a card's funds are; ``pending`` posts nothing yet (``settle_pending``)."""
+    kind = method.get("type") or "card"
+    charge = ctx.build("charge", {
+        "amount": int(intent["amount"]), "currency": intent["currency"], "customer": intent.get("customer"),
+        "description": intent.get("description"), "metadata": dict(intent.get("metadata") or {}),
+        "payment_intent": intent["id"], "payment_method": method.get("id"),
+        "payment_method_details": {"type": kind, kind: {k: v for k, v in (method.get(kind) or {}).items()}},
+        "billing_details": method.get("billing_details") or {"address": None, "email": None, "name": None,
+                                                             "phone": None},
+        "calculated_statement_descriptor": STATEMENT_DESCRIPTOR,
+        "outcome": {"advice_code": None, "network_advice_code": None, "network_decline_code": None,
+                    "network_status": "approved_by_network", "reason": None, "risk_level": "not_assessed",
+                    "seller_message": "Payment complete.", "type": "authorized"},
+    }, created=at)
+    registry_initial(ctx, charge)
+    clock = (ctx.clock_of(intent) or {}).get("id")
+    if clock:
+        charge["_clock"] = clock
+    charge.update(status="pending", paid=False)
+    ctx.insert(charge)
+    if status == "succeeded":
+        settle_pending(ctx, charge, at)
+    return charge
+
+
+def settle_pending(ctx: Context, charge: dict[str, Any], at: int) -> None:
+    """A pending charge of another payment method that succeeds: paid, captured, its transaction."""
+    amount = int(charge["amount"])
+    txn = ledger.post(ctx, amount=amount, currency=charge["currency"], type="payment", source=charge["id"],
+                      created=at, available=ledger.available_on(at), description=charge.get("description"),
+                      clock=charge.get("_clock"))
+    charge.update(status="succeeded", paid=True, captured=True, amount_captured=amount, balance_transaction=txn["id"])
+    ctx.save(charge)
+
+
 def registry_initial(ctx: Context, obj: dict[str, Any]) -> None:
     from stripecli.emulator.behaviours.common import initial
 

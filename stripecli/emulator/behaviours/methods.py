@@ -13,6 +13,7 @@ emulator's own ``_card`` field), so charging them behaves as that card does on S
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 from typing import Any
 
 from stripecli.emulator import cards, schema
@@ -78,9 +79,29 @@ def resolve(ctx: Context, ref: Any, *, param: str = "payment_method", customer: 
     raise no_such("PaymentMethod", str(ref), param=param)
 
 
+def other_details(method: dict[str, Any], given: dict[str, Any]) -> None:
+    """The type's own hash of a payment method that is not a card, as Stripe shows it: a SEPA
+    debit's bank code, country and last4 (the IBAN itself is kept apart, never answered; test IBANs
+    decide how the debit goes), ``{}`` for one that has no details (``customer_balance``)."""
+    kind = method["type"]
+    if kind == "sepa_debit":
+        iban = "".join(str((given.get("sepa_debit") or {}).get("iban") or "").split()).upper()
+        if len(iban) < 15 or not iban[:2].isalpha():
+            raise invalid("Invalid IBAN: %r is not a valid IBAN." % iban, param="sepa_debit[iban]",
+                          code="invalid_bank_account_iban")
+        method["sepa_debit"] = {"bank_code": iban[4:12], "branch_code": "", "country": iban[:2],
+                                "fingerprint": hashlib.sha256(("stripecli-iban:" + iban).encode()).hexdigest()[:16],
+                                "generated_from": {"charge": None, "setup_attempt": None},
+                                "last4": iban[-4:]}
+        method["_iban"] = iban
+    elif kind in schema.fields("payment_method"):
+        method[kind] = dict(given.get(kind) or {})
+
+
 def _from_data(ctx: Context, data: dict[str, Any], *, param: str, customer: str | None) -> dict[str, Any]:
     if data.get("type") not in (None, "card"):
         method = ctx.build("payment_method", {"type": data["type"], "billing_details": _billing_details(data)})
+        other_details(method, data)
         ctx.insert(method)
         return method
     card_params = data.get("card") or {}
@@ -123,6 +144,7 @@ def attach(ctx: Context, method: dict[str, Any], customer_id: str, *, param: str
 @registry.hook("before_create", "payment_method")
 def _payment_method_create(ctx: Context, method: dict[str, Any], params: dict[str, Any]) -> str | None:
     if params.get("type") not in (None, "card"):
+        other_details(method, params)
         return None
     if params.get("payment_method"):  # cloning a platform payment method onto a connected account
         source = resolve(ctx, params["payment_method"])

@@ -53,6 +53,21 @@ registry.status_actions({
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 
+# How a payment intent is paid with a payment method that is not a card: the family of that
+# method registers ``fn(ctx, intent, method, params)`` here (``confirms``); cards go through charges.
+_CONFIRMERS: dict[str, Any] = {}
+
+
+def confirms(method_type: str) -> Any:
+    """Register the confirmation of payment intents paid with ``method_type`` (``customer_balance``)."""
+    def register(fn: Any) -> Any:
+        if method_type in _CONFIRMERS:
+            raise registry.RegistryError("payment method type %r has two confirmations" % method_type)
+        _CONFIRMERS[method_type] = fn
+        return fn
+
+    return register
+
 
 def _public(obj: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if not k.startswith("_")}
@@ -102,6 +117,9 @@ def confirm(ctx: Context, intent: dict[str, Any], params: dict[str, Any]) -> Non
                             code=STATE_CODES.get(intent["object"]), param="payment_method")
     intent["payment_method"] = method["id"]
     intent["next_action"] = None
+    if intent["object"] == "payment_intent" and method.get("type") in _CONFIRMERS:
+        _CONFIRMERS[method["type"]](ctx, intent, method, params)
+        return
     card = methods.card_of(ctx, method)
     off_session = bool(params.get("off_session"))
     at = ctx.time_for(intent)
