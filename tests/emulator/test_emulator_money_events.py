@@ -356,3 +356,85 @@ def test_manual_reconciliation_keeps_the_funds_until_applied_by_hand(api):
     assert applied["next_action"]["display_bank_transfer_instructions"]["amount_remaining"] == 1500
     assert types(api)[-1] == "payment_intent.partially_funded"
     assert bad(api.post("/v1/payment_intents/%s/apply_customer_balance" % intent["id"]))["param"] == "amount"
+
+
+# -- SEPA Direct Debit: processing, then cleared or failed ---------------------------------------
+
+
+def sepa_intent(api, iban, **extra):
+    method = ok(api.post("/v1/payment_methods", data={"type": "sepa_debit", "sepa_debit[iban]": iban,
+                                                      "billing_details[name]": "Jenny Rosen",
+                                                      "billing_details[email]": "jenny@example.com"}))
+    data = {"payment_method": method["id"], "amount": 1000, "currency": "eur", "confirm": "true",
+            "allowed_payment_method_types[]": "sepa_debit", "mandate_data[customer_acceptance][type]": "offline"}
+    data.update(extra)
+    return method, api.post("/v1/payment_intents", data={k: v for k, v in data.items() if v is not None})
+
+
+def settled(api, intent_id):
+    return wait_for(lambda: (lambda i: i if i["status"] != "processing" else None)(
+        ok(api.get("/v1/payment_intents/" + intent_id))))
+
+
+def test_a_sepa_payment_method_shows_its_bank_never_its_iban(api):
+    method, _ = sepa_intent(api, "AT611904300234573201")
+    assert method["type"] == "sepa_debit"
+    assert {k: method["sepa_debit"][k] for k in ("country", "bank_code", "last4")} == {
+        "country": "AT", "bank_code": "19043002", "last4": "3201"}
+    assert "AT611904300234573201" not in str(method)
+    err = bad(api.post("/v1/payment_methods", data={"type": "sepa_debit", "sepa_debit[iban]": "12"}))
+    assert err["param"] == "sepa_debit[iban]"
+
+
+def test_a_sepa_debit_is_processing_then_succeeds(api):
+    _, response = sepa_intent(api, "AT611904300234573201")
+    intent = ok(response)
+    assert intent["status"] == "processing"
+    charge = ok(api.get("/v1/charges/" + intent["latest_charge"]))
+    assert (charge["status"], charge["paid"], charge["balance_transaction"]) == ("pending", False, None)
+    assert charge["payment_method_details"]["type"] == "sepa_debit"
+    mandate = ok(api.get("/v1/mandates/" + charge["payment_method_details"]["sepa_debit"]["mandate"]))
+    assert (mandate["status"], mandate["customer_acceptance"]["type"]) == ("active", "offline")
+    assert types(api)[-3:] == ["payment_intent.created", "charge.pending", "payment_intent.processing"]
+    processing = ok(api.get("/v1/events", params={"type": "payment_intent.processing"}))["data"][0]
+    assert processing["data"]["object"]["status"] == "processing"
+
+    done = settled(api, intent["id"])
+    assert (done["status"], done["amount_received"]) == ("succeeded", 1000)
+    charge = ok(api.get("/v1/charges/" + intent["latest_charge"]))
+    assert (charge["status"], charge["paid"]) == ("succeeded", True)
+    txn = ok(api.get("/v1/balance_transactions/" + charge["balance_transaction"]))
+    assert (txn["amount"], txn["currency"], txn["type"], txn["status"]) == (1000, "eur", "payment", "pending")
+    assert types(api)[-2:] == ["charge.succeeded", "payment_intent.succeeded"]
+    succeeded = ok(api.get("/v1/events", params={"type": "payment_intent.succeeded"}))["data"][0]
+    assert succeeded["request"] == {"id": None, "idempotency_key": None}  # the emulator's doing, not a request
+
+
+def test_a_failing_iban_sends_the_intent_back_to_requires_payment_method(api):
+    _, response = sepa_intent(api, "AT861904300235473202")
+    intent = settled(api, ok(response)["id"])
+    assert (intent["status"], intent["payment_method"]) == ("requires_payment_method", None)
+    assert intent["last_payment_error"]["code"] == "insufficient_funds"
+    charge = ok(api.get("/v1/charges/" + intent["latest_charge"]))
+    assert (charge["status"], charge["failure_code"]) == ("failed", "insufficient_funds")
+    assert types(api)[-2:] == ["charge.failed", "payment_intent.payment_failed"]
+
+
+def test_the_dispute_iban_succeeds_then_is_disputed(api):
+    _, response = sepa_intent(api, "AT591904300235473203")
+    intent = settled(api, ok(response)["id"])
+    assert intent["status"] == "succeeded"
+    assert ok(api.get("/v1/charges/" + intent["latest_charge"]))["disputed"] is True
+    assert types(api)[-2:] == ["charge.dispute.created", "charge.dispute.funds_withdrawn"]
+
+
+def test_the_slow_iban_stays_processing_and_sepa_needs_euros_and_a_mandate(api):
+    _, response = sepa_intent(api, "AT321904300235473204")
+    slow = ok(response)
+    _, response = sepa_intent(api, "AT611904300234573201")
+    settled(api, ok(response)["id"])  # the emulator's short delay has passed: this one cleared, the slow one waits
+    assert ok(api.get("/v1/payment_intents/" + slow["id"]))["status"] == "processing"
+    _, response = sepa_intent(api, "AT611904300234573201", currency="usd")
+    assert bad(response)["param"] == "currency"
+    _, response = sepa_intent(api, "AT611904300234573201", **{"mandate_data[customer_acceptance][type]": None})
+    assert bad(response)["param"] == "mandate_data"

@@ -29,6 +29,8 @@ Families, imported (and so registered) in this order:
   page's ``/v1/payment_pages/{session}/confirm``;
 - ``cash``: customers' cash balances: bank transfers into them (funding instructions, Stripe's
   funding test helper) and payment intents paid from them (``customer_balance``);
+- ``debits``: bank debits (SEPA Direct Debit): ``processing``, then cleared or failed by the test
+  IBAN once they are due (``registry.on_due``);
 - ``refunds``: refunds, bounded by what is left of their charge;
 - ``balance``: the balance computed from balance transactions, payouts;
 - ``connect``: accounts;
@@ -69,14 +71,12 @@ from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "discounts", "schedules", "invoices", "quotes",
             "quote_previews", "credits", "usage", "methods", "charges", "disputes", "payments", "checkout", "cash",
-            "refunds", "balance", "connect", "transfers", "externals", "catalogues", "issuing", "authorizations",
-            "treasury", "treasury_flows", "readers", "capital", "hardware", "tax", "connections", "reports", "meters",
-            "platform", "lifecycle", "notices")
+            "debits", "refunds", "balance", "connect", "transfers", "externals", "catalogues", "issuing",
+            "authorizations", "treasury", "treasury_flows", "readers", "capital", "hardware", "tax", "connections",
+            "reports", "meters", "platform", "lifecycle", "notices")
 
 for _name in FAMILIES:
     importlib.import_module("%s.%s" % (__name__, _name))
-
-from stripecli.emulator.behaviours.clocks import settle  # noqa: E402  (after the families registered)
 
 ACTIONS = registry.STATUS_ACTIONS
 INITIAL = registry.INITIAL
@@ -84,6 +84,13 @@ INITIAL = registry.INITIAL
 __all__ = ["ACTIONS", "INITIAL", "FAMILIES", "initial", "before_create", "after_create", "before_update",
            "before_delete", "action", "after_action", "apply_status", "render", "singleton", "preview", "list_filters",
            "includable", "stand_in", "catalogue", "settle"]
+
+
+def settle(ctx: Context) -> None:
+    """Before every request: the asynchronous work whose time has come (``registry.on_due``: test
+    clock advances, bank debits that clear), each family's in its own transaction."""
+    for fn in registry.due_hooks():
+        fn(ctx)
 
 
 def before_create(ctx: Context, obj: dict[str, Any], params: dict[str, Any], parent_id: str | None) -> str | None:

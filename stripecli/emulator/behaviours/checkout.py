@@ -32,6 +32,8 @@ from stripecli.emulator.errors import EmulatorError, invalid, missing_param
 
 SESSION = "checkout.session"
 LIFETIME = 24 * 3600
+PAGE_MANDATE = {"customer_acceptance": {"type": "online", "online": {"ip_address": "127.0.0.1",
+                                                                    "user_agent": "stripecli emulator"}}}
 
 
 def _line_price(ctx: Context, spec: dict[str, Any], path: str, currency: str | None) -> dict[str, Any]:
@@ -135,7 +137,7 @@ def _pay(ctx: Context, session: dict[str, Any], method: dict[str, Any]) -> None:
     })
     session["payment_intent"] = intent["id"]
     try:
-        payments.confirm(ctx, intent, {})
+        payments.confirm(ctx, intent, {"mandate_data": PAGE_MANDATE})  # a bank debit's mandate, accepted on the page
     except EmulatorError:
         ctx.save(intent)
         ctx.save(session)

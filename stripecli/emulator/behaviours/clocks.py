@@ -79,6 +79,7 @@ def _clock_advance(ctx: Context, clock: dict[str, Any], params: dict[str, Any]) 
     return clock
 
 
+@registry.on_due
 def settle(ctx: Context) -> None:
     """Finish every test-clock advance whose delay has passed (called before each request), each
     in its own write transaction."""

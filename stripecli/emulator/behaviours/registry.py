@@ -32,6 +32,10 @@ top to bottom in a module. A hook cannot remove or replace another: registering 
 from its ``frozen_time`` to ``target`` (before the clock itself reaches it); each family moves its
 own objects there. The clock keeps no list of the types that live on it.
 
+``on_due(fn)`` registers ``fn(ctx)``, run before every request (``behaviours.settle``): each
+family finishes there the asynchronous work whose time has come (a test clock's advance, a bank
+debit that clears), in its own write transaction. It must cost next to nothing when nothing is due.
+
 Implementations (exactly one per ``(verb, type)``; a second one is an error at import time, never a
 silent replacement):
 
@@ -83,6 +87,7 @@ ANY = "*"
 
 _hooks: dict[tuple[str, str], list[tuple[int, int, Hook]]] = {}
 _clock_hooks: list[tuple[int, int, Hook]] = []
+_due_hooks: list[Hook] = []
 _actions: dict[tuple[str, str], Hook] = {}
 _singletons: dict[str, Hook] = {}
 _includable: dict[tuple[str, str], Hook] = {}
@@ -142,6 +147,16 @@ def on_clock_advance(fn: Hook | None = None, *, order: int = FAMILY) -> Any:
 
 def clock_hooks() -> list[Hook]:
     return [fn for _, _, fn in sorted(_clock_hooks, key=lambda entry: (entry[0], entry[1]))]
+
+
+def on_due(fn: Hook) -> Hook:
+    """Register ``fn(ctx)``: finish the work that is due, before a request runs."""
+    _due_hooks.append(fn)
+    return fn
+
+
+def due_hooks() -> list[Hook]:
+    return list(_due_hooks)
 
 
 def _claim(table: dict, key: Any, value: Any, what: str) -> None:
