@@ -57,6 +57,9 @@ class Database:
         conn.execute("PRAGMA synchronous = %s" % self._synchronous)
         conn.execute("PRAGMA wal_autocheckpoint = %d" % WAL_AUTOCHECKPOINT)
         conn.execute("PRAGMA journal_size_limit = %d" % WAL_SIZE_LIMIT)
+        # a savepoint's journal (each request of a group has one) stays in memory; by default
+        # SQLite spills it to a temporary file past 64 KiB: a file made and removed per group
+        conn.execute("PRAGMA temp_store = MEMORY")
         return conn
 
     @property

@@ -67,12 +67,18 @@ def ordered_token(length: int = 24) -> str:
     7 of the time, then random ones. Stripe's ids also start with a time-ordered part. Stored ids
     that grow then go to the end of the id indexes, so a write changes the same few index pages
     instead of one at a random place in each."""
-    n = int(time.time() * 1000)
-    head = bytearray(7)
-    for i in range(6, -1, -1):
-        n, r = divmod(n, 62)
-        head[i] = _DIGITS[r]
-    return head.decode("ascii") + random_token(length - 7)
+    global _HEAD
+    ms = int(time.time() * 1000)
+    if _HEAD[0] != ms:
+        n, head = ms, bytearray(7)
+        for i in range(6, -1, -1):
+            n, r = divmod(n, 62)
+            head[i] = _DIGITS[r]
+        _HEAD = (ms, head.decode("ascii"))
+    return _HEAD[1] + random_token(length - 7)
+
+
+_HEAD: tuple[int, str] = (-1, "")  # the last millisecond's 7 characters
 
 
 def new_id(object_type: str) -> str:

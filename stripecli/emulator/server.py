@@ -169,8 +169,44 @@ def make_app(emulator: Emulator, *, max_body: int = MAX_BODY_BYTES) -> ASGIApp:
     return app
 
 
+class CoalescingTransport:
+    """A connection's transport whose writes of one turn of the event loop go out as one.
+
+    uvicorn writes a response's status line and headers, then its body, each with its own
+    ``write``: two ``send`` calls and, with ``TCP_NODELAY``, two packets per response. This joins
+    what was written during one turn of the loop and sends it at the start of the next (or before
+    the connection is closed). Everything else is the transport's own.
+    """
+
+    __slots__ = ("_transport", "_loop", "_pending")
+
+    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            self._loop.call_soon(self.flush)
+        self._pending.append(data)
+
+    def flush(self) -> None:
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            self._transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 def _protocol_class() -> type:
-    """httptools' protocol, with the idle timer armed from the moment a connection opens.
+    """httptools' protocol, with the idle timer armed from the moment a connection opens, and
+    each response sent in one write (``CoalescingTransport``).
 
     uvicorn closes a keep-alive connection ``timeout_keep_alive`` seconds after its last
     response, but a connection that never sends a byte is kept forever; the emulator closes both.
@@ -180,6 +216,7 @@ def _protocol_class() -> type:
     class IdleClosingProtocol(HttpToolsProtocol):
         def connection_made(self, transport: Any) -> None:  # type: ignore[override]
             super().connection_made(transport)
+            self.transport = CoalescingTransport(transport, self.loop)  # type: ignore[assignment]
             self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive,
                                                                 self.timeout_keep_alive_handler)
 

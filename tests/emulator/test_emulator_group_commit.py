@@ -163,3 +163,39 @@ def test_ids_start_with_the_time_so_that_later_ids_sort_after_earlier_ones(monke
     ids = [schema.new_id("customer") for _ in range(3)]
     assert all(re.fullmatch(r"cus_[0-9A-Za-z]{24}", i) for i in ids)
     assert ids == sorted(ids) and len(set(i[4:11] for i in ids)) == 3
+
+
+def test_a_response_goes_out_in_one_write_and_closing_sends_what_is_pending():
+    from stripecli.emulator.server import CoalescingTransport
+
+    class Transport:
+        def __init__(self) -> None:
+            self.writes: list[bytes] = []
+            self.closed = False
+
+        def write(self, data: bytes) -> None:
+            assert not self.closed
+            self.writes.append(data)
+
+        def close(self) -> None:
+            self.closed = True
+
+        def get_extra_info(self, name: str) -> str:
+            return "peer" if name == "peername" else ""
+
+    async def respond() -> Transport:
+        real = Transport()
+        transport = CoalescingTransport(real, asyncio.get_running_loop())
+        transport.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+        transport.write(b"{}")
+        assert real.writes == []  # sent at the next turn of the loop, as one
+        await asyncio.sleep(0)
+        assert real.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}"]
+        transport.write(b"HTTP/1.1 413 Payload Too Large\r\n\r\n")
+        transport.close()  # what is pending goes out before the connection closes
+        assert real.writes[-1] == b"HTTP/1.1 413 Payload Too Large\r\n\r\n" and real.closed
+        assert transport.get_extra_info("peername") == "peer"
+        await asyncio.sleep(0)
+        return real
+
+    assert len(asyncio.run(respond()).writes) == 2
