@@ -125,6 +125,9 @@ def create(ctx: Context) -> dict[str, Any]:
     params = ctx.params
     parent_id, parent, name = _parent(ctx)
     check_references(ctx, object_type, params)
+    made = behaviours.create_with(ctx, object_type, params)
+    if made is not None:  # a create that is not its params stored (a charge is a payment attempt)
+        return made
     object_id = None
     if params.get("id") and "id" in _param_names(ctx) and schema.accepts_given_id(object_type):
         object_id = params["id"]

@@ -438,3 +438,42 @@ def test_the_slow_iban_stays_processing_and_sepa_needs_euros_and_a_mandate(api):
     assert bad(response)["param"] == "currency"
     _, response = sepa_intent(api, "AT611904300234573201", **{"mandate_data[customer_acceptance][type]": None})
     assert bad(response)["param"] == "mandate_data"
+
+
+# -- the older Charges API ------------------------------------------------------------------------
+
+
+def test_a_charge_made_directly_is_a_payment_attempt_on_its_source(api):
+    charge = ok(api.post("/v1/charges", data={"source": "tok_visa", "amount": 100, "currency": "usd",
+                                              "description": "direct", "metadata[order]": "6735"}))
+    assert (charge["status"], charge["paid"], charge["captured"], charge["amount_captured"]) == (
+        "succeeded", True, True, 100)
+    assert (charge["source"]["object"], charge["source"]["last4"]) == ("card", "4242")
+    assert charge["payment_method"] == charge["source"]["id"] and charge["payment_intent"] is None
+    assert (charge["description"], charge["metadata"]) == ("direct", {"order": "6735"})
+    txn = ok(api.get("/v1/balance_transactions/" + charge["balance_transaction"]))
+    assert (txn["amount"], txn["fee"], txn["source"]) == (100, 33, charge["id"])
+    assert types(api, charge["id"]) == ["charge.succeeded"]
+
+    err = bad(api.post("/v1/charges", data={"source": "tok_chargeDeclined", "amount": 100, "currency": "usd"}), 402)
+    assert (err["type"], err["decline_code"]) == ("card_error", "generic_decline")
+    assert ok(api.get("/v1/charges/" + err["charge"]))["status"] == "failed"
+    assert types(api, err["charge"]) == ["charge.failed"]
+
+
+def test_a_customers_default_source_is_charged_and_an_authorization_captured_later(api):
+    customer = ok(api.post("/v1/customers", data={"source": "tok_mastercard"}))
+    held = ok(api.post("/v1/charges", data={"customer": customer["id"], "amount": 500, "currency": "usd",
+                                            "capture": "false"}))
+    assert (held["status"], held["captured"], held["balance_transaction"]) == ("succeeded", False, None)
+    assert held["payment_method"] == customer["default_source"]
+    captured = ok(api.post("/v1/charges/%s/capture" % held["id"]))
+    assert captured["captured"] is True and captured["balance_transaction"].startswith("txn_")
+    assert events(api, held["id"])[-1][0] == "charge.captured"
+    assert bad(api.post("/v1/charges", data={"amount": 100, "currency": "usd"}))["param"] == "source"
+    assert bad(api.post("/v1/charges", data={"source": "tok_visa", "currency": "usd"}))["param"] == "amount"
+    assert bad(api.post("/v1/charges", data={"amount": 100, "currency": "usd", "source": "card_nope"}), 404)[
+        "param"] == "source"
+    bare = ok(api.post("/v1/customers", data={"email": "nocard@example.com"}))
+    assert bad(api.post("/v1/charges", data={"customer": bare["id"], "amount": 100, "currency": "usd"}))[
+        "code"] == "missing"

@@ -84,7 +84,7 @@ INITIAL = registry.INITIAL
 
 __all__ = ["ACTIONS", "INITIAL", "FAMILIES", "initial", "before_create", "after_create", "before_update",
            "before_delete", "action", "after_action", "apply_status", "render", "singleton", "preview", "list_filters",
-           "includable", "stand_in", "catalogue", "settle"]
+           "includable", "stand_in", "catalogue", "settle", "create_with"]
 
 
 def settle(ctx: Context) -> None:
@@ -180,6 +180,13 @@ def list_filters(ctx: Context, object_type: str, params: dict[str, Any], where: 
     for fn in registry.hooks("list", object_type):
         handled |= set(fn(ctx, params, where) or ())
     return handled
+
+
+def create_with(ctx: Context, object_type: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    """The object made by the type's own create (``registry.creator``), or ``None`` for the
+    generic one."""
+    fn = registry.creator_for(object_type)
+    return fn(ctx, params) if fn is not None else None
 
 
 def stand_in(ctx: Context, ref: str, types: tuple[str, ...]) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from stripecli.emulator.behaviours import registry
 from stripecli.emulator.behaviours.common import list_object
 from stripecli.emulator.behaviours.methods import card_of
 from stripecli.emulator.context import Context
-from stripecli.emulator.errors import EmulatorError, invalid
+from stripecli.emulator.errors import EmulatorError, invalid, missing_param
 
 registry.initial_values({
     "charge": {"status": "pending", "paid": False, "captured": False, "refunded": False, "disputed": False,
@@ -142,6 +142,43 @@ def settle_pending(ctx: Context, charge: dict[str, Any], at: int) -> None:
     ctx.save(charge)
 
 
+@registry.creator("charge")
+def _create_charge(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    """``POST /v1/charges`` (the older Charges API): a payment attempt on ``source`` (a test token
+    such as ``tok_visa``, a token, a customer's card), else on the customer's default source.
+    Succeeded: ``charge.succeeded`` (``capture=false`` only authorizes it: capture it later);
+    declined: 402 with the failed charge kept and ``charge.failed``."""
+    from stripecli.emulator.behaviours import methods
+
+    for name in ("amount", "currency"):
+        if params.get(name) in (None, ""):
+            raise missing_param(name)
+    customer = ctx.load(params["customer"], ("customer",), param="customer") if params.get("customer") else None
+    source = params.get("source")
+    if source:
+        method = methods.charge_source(ctx, source, customer)
+    else:
+        method = methods.default_method(ctx, customer["id"]) if customer else None
+        if method is None:
+            raise invalid("Cannot charge a customer that has no active card." if customer else
+                          "Must provide source or customer.", param="source" if not customer else "customer",
+                          code="missing" if customer else None)
+    at = ctx.time_for(customer) if customer else ctx.now
+    keep = ("receipt_email", "application_fee_amount", "transfer_data", "on_behalf_of", "transfer_group",
+            "shipping", "statement_descriptor", "statement_descriptor_suffix")
+    charge, decline = attempt(ctx, amount=int(params["amount"]), currency=str(params["currency"]), method=method,
+                              at=at, customer=customer["id"] if customer else None,
+                              capture=params.get("capture") not in (False, "false"),
+                              description=params.get("description"), metadata=params.get("metadata"),
+                              clock=(ctx.clock_of(customer) or {}).get("id") if customer else None,
+                              extra={k: params[k] for k in keep if params.get(k) not in (None, "")})
+    if decline:
+        ctx.emit("charge.failed", charge)
+        raise decline_error(charge, decline)
+    ctx.emit("charge.succeeded", charge)
+    return charge
+
+
 def registry_initial(ctx: Context, obj: dict[str, Any]) -> None:
     from stripecli.emulator.behaviours.common import initial
 
@@ -226,6 +263,7 @@ def _capture_charge(ctx: Context, charge: dict[str, Any], params: dict[str, Any]
         raise invalid("Charge %s has a status of %s and cannot be captured." % (charge["id"], charge.get("status")))
     amount = int(params.get("amount") or charge["amount"])
     capture(ctx, charge, amount, ctx.time_for(charge))
+    ctx.save(charge, event="charge.captured")
     return charge
 
 

@@ -227,6 +227,29 @@ def _token_create(ctx: Context, token: dict[str, Any], params: dict[str, Any]) -
     token["_card"] = card.number
 
 
+def charge_source(ctx: Context, ref: Any, customer: dict[str, Any] | None) -> dict[str, Any]:
+    """What ``source`` names on ``POST /v1/charges``: a test token (``tok_visa``) or a token is a
+    card made for this charge (not stored, as on Stripe); a card, source or payment method id must
+    exist (a customer's card must be that customer's)."""
+    card = cards.by_alias(ref) if isinstance(ref, str) and ref.startswith("tok_") else None
+    if card is None and isinstance(ref, str):
+        token = ctx.find(ref, ("token",))
+        if token is not None:
+            _use_token(ctx, token, "source")
+            card = cards.by_number(token["_card"])
+    if card is not None:
+        legacy = _legacy_card(ctx, card)
+        legacy["_card"] = card.number
+        return legacy
+    found = ctx.find(ref, PAYMENT_METHOD_TYPES) if isinstance(ref, str) else None
+    if found is None:
+        raise no_such("source", str(ref), param="source")
+    if customer is not None and found.get("customer") not in (None, customer["id"]):
+        raise invalid("Customer %s does not have a linked source with ID %s." % (customer["id"], ref),
+                      param="source", code="missing")
+    return found
+
+
 # -- a customer's payment method params ----------------------------------------------------------
 
 

@@ -41,6 +41,8 @@ silent replacement):
 
 - ``action(verb, *types)``: ``fn(ctx, obj, params) -> obj`` runs ``POST /v1/<things>/{id}/<verb>``;
   without one, the row of the status tables (``status_actions``) does, else the generic action;
+- ``creator(*types)``: ``fn(ctx, params) -> obj`` is the whole ``POST /v1/<things>`` of a type
+  that is not its params stored (a charge is a payment attempt); it writes what it makes;
 - ``singleton(*types)``: ``fn(ctx, params) -> obj`` answers a singleton GET (``/v1/balance``);
 - ``includable(type, field)``: ``fn(ctx, obj) -> value``, a field Stripe leaves out unless it is
   expanded (``customer.subscriptions``).
@@ -90,6 +92,7 @@ _clock_hooks: list[tuple[int, int, Hook]] = []
 _due_hooks: list[Hook] = []
 _actions: dict[tuple[str, str], Hook] = {}
 _singletons: dict[str, Hook] = {}
+_creators: dict[str, Hook] = {}
 _includable: dict[tuple[str, str], Hook] = {}
 _stand_ins: dict[str, Hook] = {}
 _catalogues: dict[str, Hook] = {}
@@ -178,6 +181,19 @@ def action(verb: str, *object_types: str) -> Callable[[Hook], Hook]:
 
 def action_for(verb: str, object_type: str) -> Hook | None:
     return _actions.get((verb, object_type))
+
+
+def creator(*object_types: str) -> Callable[[Hook], Hook]:
+    def register(fn: Hook) -> Hook:
+        for t in object_types:
+            _claim(_creators, t, fn, "creator")
+        return fn
+
+    return register
+
+
+def creator_for(object_type: str) -> Hook | None:
+    return _creators.get(object_type)
 
 
 def singleton(*object_types: str) -> Callable[[Hook], Hook]:
