@@ -41,7 +41,8 @@ def test_the_dispute_card_opens_a_chargeback_that_withdraws_the_amount_and_fee(a
     dispute = dispute_of(api, intent)
     assert (dispute["status"], dispute["reason"], dispute["amount"]) == ("needs_response", "fraudulent", 2000)
     assert [(t["amount"], t["fee"], t["net"]) for t in dispute["balance_transactions"]] == [(-2000, 1500, -3500)]
-    assert types(api, dispute["id"]) == ["charge.dispute.created", "charge.dispute.funds_withdrawn"]
+    assert types(api) == ["payment_intent.created", "charge.succeeded", "payment_intent.succeeded",
+                          "charge.dispute.created", "charge.dispute.funds_withdrawn"]  # the dispute follows
     created = ok(api.get("/v1/events", params={"type": "charge.dispute.created"}))["data"][0]
     assert created["data"]["object"]["id"] == dispute["id"]
     assert created["data"]["object"]["object"] == "dispute"
@@ -454,6 +455,9 @@ def test_a_charge_made_directly_is_a_payment_attempt_on_its_source(api):
     txn = ok(api.get("/v1/balance_transactions/" + charge["balance_transaction"]))
     assert (txn["amount"], txn["fee"], txn["source"]) == (100, 33, charge["id"])
     assert types(api, charge["id"]) == ["charge.succeeded"]
+    disputed = ok(api.post("/v1/charges", data={"source": "tok_createDispute", "amount": 100, "currency": "usd"}))
+    assert types(api)[-3:] == ["charge.succeeded", "charge.dispute.created", "charge.dispute.funds_withdrawn"]
+    assert ok(api.get("/v1/charges/" + disputed["id"]))["disputed"] is True
 
     err = bad(api.post("/v1/charges", data={"source": "tok_chargeDeclined", "amount": 100, "currency": "usd"}), 402)
     assert (err["type"], err["decline_code"]) == ("card_error", "generic_decline")

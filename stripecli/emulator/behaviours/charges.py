@@ -176,6 +176,7 @@ def _create_charge(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         ctx.emit("charge.failed", charge)
         raise decline_error(charge, decline)
     ctx.emit("charge.succeeded", charge)
+    follow_up(ctx, charge)
     return charge
 
 
@@ -222,10 +223,21 @@ def _aftermath(ctx: Context, charge: dict[str, Any], card: cards.TestCard, at: i
         ctx.create("radar.early_fraud_warning", {"actionable": True, "charge": charge["id"],
                                                  "fraud_type": card.get("early_fraud_warning"),
                                                  "payment_intent": charge.get("payment_intent")}, created=at)
-    if card.get("dispute"):
-        from stripecli.emulator.behaviours.disputes import open_dispute
+    if card.get("dispute"):  # opened once the payment's own events are out (``follow_up``)
+        charge["_dispute"] = [card.get("dispute"), bool(card.get("inquiry")), at]
 
-        open_dispute(ctx, charge, card.get("dispute"), at, inquiry=bool(card.get("inquiry")))
+
+def follow_up(ctx: Context, charge: dict[str, Any]) -> None:
+    """What comes after a successful payment's own events (``charge.succeeded``,
+    ``payment_intent.succeeded``): the dispute a dispute test card opens, as Stripe's arrives."""
+    pending = charge.pop("_dispute", None)
+    if not pending:
+        return
+    from stripecli.emulator.behaviours.disputes import open_dispute
+
+    reason, inquiry, at = pending
+    open_dispute(ctx, charge, reason, int(at), inquiry=bool(inquiry))
+    ctx.save(charge)
 
 
 def decline_error(charge: dict[str, Any], reason: str, *, extra: dict[str, Any] | None = None) -> EmulatorError:
@@ -361,6 +373,7 @@ def collect_invoice(ctx: Context, invoice: dict[str, Any], at: int, *, method_re
     invoice["next_payment_attempt"] = None
     ctx.emit("charge.succeeded", charge)
     ctx.emit("payment_intent.succeeded", intent)
+    follow_up(ctx, charge)
     return charge, None
 
 

@@ -168,6 +168,7 @@ def confirm(ctx: Context, intent: dict[str, Any], params: dict[str, Any]) -> Non
     else:
         intent.update(status="succeeded", amount_received=int(intent.get("amount") or 0), amount_capturable=0)
         ctx.emit("payment_intent.succeeded", intent)
+    charges.follow_up(ctx, charge)
 
 
 def _confirm_setup(ctx: Context, intent: dict[str, Any], method: dict[str, Any], card: Any, completing: bool,
