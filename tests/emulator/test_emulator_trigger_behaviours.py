@@ -4,7 +4,7 @@ billing meters' error events. Each is what any API caller gets, asserted on obje
 
 from __future__ import annotations
 
-from tests.emulator.helpers import ok
+from tests.emulator.helpers import ok, wait_for
 
 HOLDER = {"name": "Jenny Rosen", "type": "individual", "billing[address][line1]": "1 Market St",
           "billing[address][city]": "San Francisco", "billing[address][state]": "CA",
@@ -228,3 +228,40 @@ def test_a_subscription_session_makes_the_customer_and_the_subscription(api):
     sub = ok(api.get("/v1/subscriptions/" + done["subscription"]))
     assert (sub["status"], sub["customer"]) == ("active", done["customer"])
     assert sub["items"]["data"][0]["price"]["id"] == price["id"]
+
+
+def _sepa_session(api, iban):
+    session = ok(api.post("/v1/checkout/sessions", data={
+        "mode": "payment", "success_url": "https://example.com/ok", "allowed_payment_method_types[0]": "sepa_debit",
+        "line_items[0][price_data][currency]": "eur", "line_items[0][price_data][unit_amount]": 3000,
+        "line_items[0][price_data][product_data][name]": "Seat", "line_items[0][quantity]": 1}))
+    method = ok(api.post("/v1/payment_methods", data={"type": "sepa_debit", "sepa_debit[iban]": iban,
+                                                      "billing_details[name]": "Jenny Rosen",
+                                                      "billing_details[email]": "jenny@example.com"}))
+    done = ok(api.post("/v1/payment_pages/%s/confirm" % session["id"],
+                       data={"payment_method": method["id"], "expected_amount": 3000}))
+    assert (done["status"], done["payment_status"]) == ("complete", "unpaid")
+    assert done["customer_details"]["email"] == "jenny@example.com"
+    assert ok(api.get("/v1/payment_intents/" + done["payment_intent"]))["status"] == "processing"
+    return done
+
+
+def _session_events(api, session_id):
+    return [e["type"] for e in events(api, session_id)]
+
+
+def test_a_session_paid_by_a_bank_debit_completes_unpaid_then_follows_the_debit(api):
+    cleared = _sepa_session(api, "AT611904300234573201")
+    failed = _sepa_session(api, "AT861904300235473202")
+    wait_for(lambda: "checkout.session.async_payment_failed" in _session_events(api, failed["id"]))
+    wait_for(lambda: "checkout.session.async_payment_succeeded" in _session_events(api, cleared["id"]))
+    assert _session_events(api, cleared["id"]) == ["checkout.session.completed",
+                                                   "checkout.session.async_payment_succeeded"]
+    assert _session_events(api, failed["id"]) == ["checkout.session.completed", "checkout.session.async_payment_failed"]
+    assert ok(api.get("/v1/checkout/sessions/" + cleared["id"]))["payment_status"] == "paid"
+    assert ok(api.get("/v1/checkout/sessions/" + failed["id"]))["payment_status"] == "unpaid"
+    assert ok(api.get("/v1/payment_intents/" + cleared["payment_intent"]))["status"] == "succeeded"
+    assert ok(api.get("/v1/payment_intents/" + failed["payment_intent"]))["status"] == "requires_payment_method"
+    succeeded = [e for e in events(api, cleared["id"]) if e["type"].endswith("async_payment_succeeded")][0]
+    assert succeeded["request"] == {"id": None, "idempotency_key": None}  # the emulator's doing, later
+    assert succeeded["data"]["object"]["payment_status"] == "paid"

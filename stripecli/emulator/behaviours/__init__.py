@@ -25,12 +25,13 @@ Families, imported (and so registered) in this order:
 - ``disputes``: disputes the dispute test cards open, their evidence (Stripe's winning and losing
   test evidence decides them), closing;
 - ``payments``: payment and setup intents, top-ups, checkout;
-- ``checkout``: Checkout Sessions' amounts and line items, their payment through the hosted
-  page's ``/v1/payment_pages/{session}/confirm``;
 - ``cash``: customers' cash balances: bank transfers into them (funding instructions, Stripe's
   funding test helper) and payment intents paid from them (``customer_balance``);
 - ``debits``: bank debits (SEPA Direct Debit): ``processing``, then cleared or failed by the test
   IBAN once they are due (``registry.on_due``);
+- ``checkout``: Checkout Sessions' amounts and line items, their payment through the hosted
+  page's ``/v1/payment_pages/{session}/confirm``, and the outcome of a bank debit that pays one
+  (after ``debits``, so a session follows its debit in the same request);
 - ``refunds``: refunds, bounded by what is left of their charge;
 - ``balance``: the balance computed from balance transactions, payouts;
 - ``connect``: accounts;
@@ -71,8 +72,8 @@ from stripecli.emulator.behaviours.common import initial, require_state, set_pat
 from stripecli.emulator.context import Context
 
 FAMILIES = ("clocks", "customers", "catalog", "subscriptions", "discounts", "schedules", "invoices", "quotes",
-            "quote_previews", "credits", "usage", "methods", "charges", "disputes", "payments", "checkout", "cash",
-            "debits", "refunds", "balance", "connect", "transfers", "externals", "catalogues", "issuing",
+            "quote_previews", "credits", "usage", "methods", "charges", "disputes", "payments", "cash", "debits",
+            "checkout", "refunds", "balance", "connect", "transfers", "externals", "catalogues", "issuing",
             "authorizations", "treasury", "treasury_flows", "readers", "capital", "hardware", "tax", "connections",
             "reports", "meters", "platform", "lifecycle", "notices")
 

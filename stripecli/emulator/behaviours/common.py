@@ -63,3 +63,37 @@ def initial(ctx: Any, obj: dict[str, Any]) -> None:
         field, make = secret
         if field in fields:
             obj[field] = make(obj)
+
+
+DUE_TYPE = "emulator.due_work"  # rows listing asynchronous work a family's ``registry.on_due`` finishes
+
+
+def append_due(ctx: Any, row_id: str, field: str, item: Any) -> None:
+    """Add ``item`` to the list ``field`` of the due-work row ``row_id`` (made on first use): the
+    one row a family's ``on_due`` hook reads before each request, so nothing due costs one read."""
+    row = ctx.find(row_id, (DUE_TYPE,))
+    if row is None:
+        ctx.insert({"id": row_id, "object": DUE_TYPE, "created": ctx.now, field: [item]})
+        return
+    row[field] = list(row.get(field) or []) + [item]
+    ctx.save(row)
+
+
+def finish_due(ctx: Any, row_id: str, field: str, done: Any) -> None:
+    """Call ``done(item)`` for each item of the due-work row's list, in one write transaction of
+    the emulator's own (its events carry no request); the items it answers false for stay listed,
+    and the row goes once none is left."""
+    automatic, ctx.automatic = ctx.automatic, True
+    try:
+        with ctx.transaction():
+            stored = ctx.find(row_id, (DUE_TYPE,))
+            if stored is None:
+                return
+            waiting = [item for item in stored.get(field) or [] if not done(item)]
+            if waiting:
+                stored[field] = waiting
+                ctx.save(stored)
+            else:
+                ctx.delete(row_id)
+    finally:
+        ctx.automatic = automatic

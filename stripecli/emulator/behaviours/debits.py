@@ -22,6 +22,7 @@ import time
 from typing import Any
 
 from stripecli.emulator.behaviours import charges, payments, registry
+from stripecli.emulator.behaviours.common import append_due, finish_due
 from stripecli.emulator.behaviours.disputes import open_dispute
 from stripecli.emulator.context import Context
 from stripecli.emulator.errors import EmulatorError, invalid
@@ -38,7 +39,6 @@ OUTCOMES: dict[str, tuple[str, int | None]] = {
 }
 FAILURE = ("insufficient_funds", "The customer's account has insufficient funds to cover this payment.")
 DUE = "_due:debits"  # the one row listing the debits still to clear: a key read before each request
-DUE_TYPE = "emulator.due_work"
 
 
 @payments.confirms(METHOD)
@@ -82,14 +82,7 @@ def mandate_reference(intent: dict[str, Any]) -> str:
 
 
 def _schedule(ctx: Context, intent_id: str, due_at: float, outcome: str) -> None:
-    row = ctx.find(DUE, (DUE_TYPE,))
-    if row is None:
-        row = {"id": DUE, "object": DUE_TYPE, "created": ctx.now, "debits": []}
-        row["debits"].append([intent_id, due_at, outcome])
-        ctx.insert(row)
-        return
-    row["debits"] = list(row.get("debits") or []) + [[intent_id, due_at, outcome]]
-    ctx.save(row)
+    append_due(ctx, DUE, "debits", [intent_id, due_at, outcome])
 
 
 @registry.on_due
@@ -101,27 +94,17 @@ def _clear_due(ctx: Context) -> None:
     now = time.time()
     if not any(float(due_at) <= now for _, due_at, _ in row.data.get("debits") or []):
         return
-    ctx.automatic = True  # the emulator's doing: its events carry no request
-    try:
-        with ctx.transaction():
-            stored = ctx.find(DUE, (DUE_TYPE,))
-            if stored is None:
-                return
-            waiting = []
-            for intent_id, due_at, outcome in stored.get("debits") or []:
-                if float(due_at) > now:
-                    waiting.append([intent_id, due_at, outcome])
-                    continue
-                intent = ctx.find(intent_id, ("payment_intent",))
-                if intent is not None and intent.get("status") == "processing":
-                    _clear(ctx, intent, outcome)
-            if waiting:
-                stored["debits"] = waiting
-                ctx.save(stored)
-            else:
-                ctx.delete(DUE)
-    finally:
-        ctx.automatic = False
+
+    def done(item: list[Any]) -> bool:
+        intent_id, due_at, outcome = item
+        if float(due_at) > now:
+            return False
+        intent = ctx.find(intent_id, ("payment_intent",))
+        if intent is not None and intent.get("status") == "processing":
+            _clear(ctx, intent, outcome)
+        return True
+
+    finish_due(ctx, DUE, "debits", done)
 
 
 def _clear(ctx: Context, intent: dict[str, Any], outcome: str) -> None:
