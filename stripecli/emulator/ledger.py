@@ -109,7 +109,47 @@ def post(ctx: Context, *, amount: int, currency: str, type: str, source: str | N
     ctx.insert(txn)
     if account is None and txn["net"] > 0 and txn["status"] == "available":
         announce_available(ctx)
+    elif account is None and txn["net"] > 0 and not clock:
+        _expect_available(ctx, txn["available_on"])
     return txn
+
+
+# The next wall-clock time incoming platform funds become available, kept in one row so that the
+# check before every request (``announce_due``) is a key read. Transactions on a test clock are
+# announced when their clock passes ``available_on`` instead (see ``behaviours/balance.py``).
+NEXT_AVAILABLE = "_due:available"
+DUE_TYPE = "emulator.due_work"
+
+
+def _expect_available(ctx: Context, at: int) -> None:
+    row = ctx.find(NEXT_AVAILABLE, (DUE_TYPE,))
+    if row is None:
+        ctx.insert({"id": NEXT_AVAILABLE, "object": DUE_TYPE, "created": ctx.now, "at": int(at)})
+    elif int(at) < int(row["at"]):
+        row["at"] = int(at)
+        ctx.save(row)
+
+
+def announce_due(ctx: Context, now: float) -> None:
+    """Once the wall clock passes the next ``available_on`` of incoming platform funds:
+    ``balance.available`` (the emulator's doing, no request), and the next such time is kept."""
+    row = ctx.store.get(NEXT_AVAILABLE)
+    if row is None or int(row.data.get("at") or 0) > now:
+        return
+    ctx.automatic = True
+    try:
+        with ctx.transaction():
+            later = [int(t["available_on"]) for t in transactions(ctx)
+                     if int(t["net"]) > 0 and not t.get("_clock") and int(t["available_on"]) > now]
+            announce_available(ctx)
+            if later:
+                stored = ctx.find(NEXT_AVAILABLE, (DUE_TYPE,))
+                stored["at"] = min(later)
+                ctx.save(stored)
+            else:
+                ctx.delete(NEXT_AVAILABLE)
+    finally:
+        ctx.automatic = False
 
 
 def announce_available(ctx: Context, clock_times: dict[str, int] | None = None) -> None:

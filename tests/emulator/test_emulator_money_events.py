@@ -188,6 +188,24 @@ def test_a_transfer_makes_no_platform_announcement_but_a_won_dispute_does(api):
     assert len(available_events(api)) == 2 and types(api)[-1] == "balance.available"
 
 
+def test_funds_pending_by_the_wall_clock_are_announced_at_the_first_request_after(local, monkeypatch):
+    import time
+
+    intent = ok(pay(local))
+    charge = ok(local.get("/v1/charges/" + intent["latest_charge"]))
+    due = ok(local.get("/v1/balance_transactions/" + charge["balance_transaction"]))["available_on"]
+    ok(local.get("/v1/balance"))
+    assert available_events(local) == []
+    monkeypatch.setattr(time, "time", lambda: due + 5.0)  # two business days on
+    ok(local.get("/v1/balance"))
+    [balance] = available_events(local)
+    assert (usd(balance["available"]), usd(balance["pending"])) == (1912, 0)
+    announced = ok(local.get("/v1/events", params={"type": "balance.available"}))["data"][0]
+    assert announced["request"] == {"id": None, "idempotency_key": None}
+    ok(local.get("/v1/balance"))
+    assert len(available_events(local)) == 1
+
+
 def test_a_test_clock_passing_available_on_announces_the_funds_once(api):
     clock = ok(api.post("/v1/test_helpers/test_clocks", data={"frozen_time": T0}))
     customer = ok(api.post("/v1/customers", data={"test_clock": clock["id"], "payment_method": "pm_card_visa"}))

@@ -5,9 +5,9 @@
   before; a transaction's ``status`` says the same.
 - ``balance.available`` (the balance as ``data.object``) when incoming funds become available:
   at once for a charge whose funds skip pending (``pm_card_bypassPending``) or a won dispute, and
-  when a test clock passes the ``available_on`` of its transactions. Funds that become available
-  only by the wall clock's passing (two business days) announce nothing: the emulator does not
-  work in the background.
+  when a test clock passes the ``available_on`` of its transactions, and when the wall clock
+  passes it (two business days on): at the first request after that moment (``registry.on_due``),
+  the emulator doing no work in the background.
 - A payout takes from ``available`` (``balance_insufficient`` beyond it) and posts its negative
   transaction at once; it is ``pending`` until its ``arrival_date`` (the next business day), then
   ``paid``. Canceling a pending payout posts the reversing ``payout_cancel`` transaction.
@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from stripecli.emulator import ledger
@@ -49,6 +50,11 @@ def _render_txn(ctx: Context, txn: dict[str, Any]) -> dict[str, Any]:
     out = dict(txn)
     out["status"] = ledger.status(ctx, txn)
     return out
+
+
+@registry.on_due
+def _funds_available_now(ctx: Context) -> None:
+    ledger.announce_due(ctx, time.time())
 
 
 @registry.on_clock_advance(order=registry.LAST)
