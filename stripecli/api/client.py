@@ -71,6 +71,7 @@ class ClientConfig:
     sleep: Callable[[float], None] = time.sleep
     user_agent_version: str = ""
     pacer: Any = None
+    light: bool = False  # many small requests from one thread: api/wire.py instead of httpx
 
 
 class StripeClient:
@@ -103,6 +104,14 @@ class StripeClient:
         if self._http is None:
             import httpx
 
+            if self.config.light and self.config.transport is None:
+                from stripecli.api import wire
+
+                if not wire.proxy_configured():
+                    read = DEFAULT_READ_TIMEOUT if self.config.timeout is None else float(self.config.timeout)
+                    self._http = wire.Wire(connect=min(read, DEFAULT_CONNECT_TIMEOUT), read=read,
+                                           ssl_context=_ssl_context(httpx))
+                    return self._http
             kwargs: dict[str, Any] = {
                 "timeout": self._timeout(httpx),
                 "trust_env": True,  # HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE, SSL_CERT_DIR
@@ -111,9 +120,7 @@ class StripeClient:
             if self.config.transport is not None:
                 kwargs["transport"] = self.config.transport
             else:
-                ctx = _ca_bundle_from_env()
-                if ctx is not None:
-                    kwargs["verify"] = ctx  # an SSLContext: verification stays on
+                kwargs["verify"] = _ssl_context(httpx)  # an SSLContext: verification stays on
             self._http = httpx.Client(**kwargs)
         return self._http
 
@@ -278,9 +285,14 @@ class StripeClient:
 # -- helpers -------------------------------------------------------------------------------
 
 
+_WIRE_CHECKED: set[str] = set()  # URLs found sound already (a bulk run sends one URL many times)
+
+
 def _check_wire(url: str) -> None:
     """Refuse a URL that httpx would send differently from how it reads (and how ``--dry-run``
     prints it): a dot segment resolved away, a character re-encoded. What is shown is what is sent."""
+    if url in _WIRE_CHECKED:
+        return
     from urllib.parse import urlsplit
 
     import httpx
@@ -296,6 +308,8 @@ def _check_wire(url: str) -> None:
         raise UsageError("cannot send to %s: %s" % (url, exc)) from None
     if sent != shown:
         raise UsageError("%s would be sent as %s: percent-encode the path so it goes out as typed" % (shown, sent))
+    if len(_WIRE_CHECKED) < 4096:
+        _WIRE_CHECKED.add(url)
 
 
 def _new_idempotency_key() -> str:
@@ -351,6 +365,23 @@ def _decode(response: Any, url: str, request_id: str | None) -> dict[str, Any]:
             request_id=request_id,
             http_status=response.status_code,
         ) from None
+
+
+_SSL_CONTEXTS: dict[tuple[str | None, ...], Any] = {}
+_CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+
+
+def _ssl_context(httpx: Any) -> Any:
+    """The verifying SSLContext for the CA variables as they are now, made once per process: loading
+    the CA bundle costs tens of milliseconds, and ``--from`` makes one client per worker. An
+    SSLContext may be shared by connections on any thread."""
+    import os
+
+    key = tuple(os.environ.get(name) for name in _CA_VARIABLES)
+    ctx = _SSL_CONTEXTS.get(key)
+    if ctx is None:  # two threads may both make one: the first stored is kept
+        ctx = _SSL_CONTEXTS.setdefault(key, _ca_bundle_from_env() or httpx.create_ssl_context(trust_env=True))
+    return ctx
 
 
 def _ca_bundle_from_env() -> Any:

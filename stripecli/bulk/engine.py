@@ -1,7 +1,7 @@
 """Sending the planned lines: N workers, one shared pacer, each outcome journalled as it lands.
 
-Each worker has its own ``StripeClient`` (its own connection pool) built from the run's
-``ClientConfig``, so the client's retries (connection errors, 409, 429, 5xx, ``Retry-After``,
+Each worker has its own ``StripeClient`` (its own connection, over ``api/wire.py``: the client's
+CPU per request is what limits a run) built from the run's ``ClientConfig``, so the client's retries (connection errors, 409, 429, 5xx, ``Retry-After``,
 ``Stripe-Should-Retry``) and its one-Idempotency-Key-per-request rule apply to every line as they
 do to a single command. On top of that, a line whose retries ran out on something worth retrying
 goes back to the end of the queue with the same Idempotency-Key: a 429 up to
@@ -102,7 +102,7 @@ def send_all(
         from stripecli.api.client import StripeClient
 
         tracker = _Tracker(pacer)
-        client = StripeClient(replace(config, pacer=tracker))
+        client = StripeClient(replace(config, pacer=tracker, light=True))  # see api/wire.py
         try:
             while True:
                 item = take()
