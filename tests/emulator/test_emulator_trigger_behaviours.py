@@ -114,6 +114,10 @@ def test_a_report_run_succeeds_at_once_with_a_csv_computed_from_the_balance_tran
     assert lines == ["balance_transaction_id,net,reporting_category"] + [
         "%s,%d.%02d,charge" % (t["id"], t["net"] // 100, t["net"] % 100) for t in by_age]
 
+    refunds = ok(api.post("/v1/reporting/report_runs", data={
+        "report_type": "balance_change_from_activity.itemized.1", "parameters[reporting_category]": "refund"}))
+    assert len(api.get("/v1/files/%s/contents" % refunds["result"]["id"]).text.splitlines()) == 1  # the header
+
     unknown = api.post("/v1/reporting/report_runs", data={"report_type": "no.such.1"})
     assert unknown.status_code == 400 and unknown.json()["error"]["param"] == "report_type"
     assert api.get("/v1/files/file_doesnotexist/contents").status_code == 404
@@ -210,6 +214,15 @@ def test_a_checkout_session_paid_on_its_payment_page_completes_with_a_paid_payme
     assert (intent["status"], intent["amount"], intent["currency"]) == ("succeeded", 3000, "usd")
     types = [e["type"] for e in events(api, session["id"])]
     assert types[-1] == "checkout.session.completed" and types.count("checkout.session.completed") == 1
+    held = ok(api.post("/v1/checkout/sessions", data={
+        "mode": "payment", "success_url": "https://example.com/ok", "payment_intent_data[capture_method]": "manual",
+        "payment_intent_data[metadata][order]": "42",
+        "line_items[0][price_data][currency]": "usd", "line_items[0][price_data][unit_amount]": 700,
+        "line_items[0][price_data][product_data][name]": "Deposit", "line_items[0][quantity]": 1}))
+    held = ok(api.post("/v1/payment_pages/%s/confirm" % held["id"], data={"payment_method": "pm_card_visa"}))
+    assert (held["status"], held["payment_status"]) == ("complete", "unpaid")  # authorized, not captured
+    held_intent = ok(api.get("/v1/payment_intents/" + held["payment_intent"]))
+    assert (held_intent["status"], held_intent["metadata"]) == ("requires_capture", {"order": "42"})
     again = api.post("/v1/payment_pages/%s/confirm" % session["id"], data={"payment_method": "pm_card_visa"})
     assert again.status_code == 400
     assert api.post("/v1/payment_pages/cs_test_nope/confirm", data={"payment_method": "pm_card_visa"}).status_code == 404
@@ -222,11 +235,11 @@ def test_a_subscription_session_makes_the_customer_and_the_subscription(api):
                                             "recurring[interval]": "month"}))
     session = ok(api.post("/v1/checkout/sessions", data={
         "mode": "subscription", "success_url": "https://example.com/ok", "line_items[0][price]": price["id"],
-        "line_items[0][quantity]": 1}))
+        "line_items[0][quantity]": 1, "subscription_data[metadata][plan]": "team"}))
     done = ok(api.post("/v1/payment_pages/%s/confirm" % session["id"], data={"payment_method": "pm_card_visa"}))
     assert (done["status"], done["payment_status"]) == ("complete", "paid")
     sub = ok(api.get("/v1/subscriptions/" + done["subscription"]))
-    assert (sub["status"], sub["customer"]) == ("active", done["customer"])
+    assert (sub["status"], sub["customer"], sub["metadata"]) == ("active", done["customer"], {"plan": "team"})
     assert sub["items"]["data"][0]["price"]["id"] == price["id"]
 
 

@@ -66,6 +66,9 @@ def _session_create(ctx: Context, session: dict[str, Any], params: dict[str, Any
                       "discounts": [], "taxes": []})
         total += amount
     session["_items"] = items
+    for name in ("payment_intent_data", "subscription_data"):  # what the session makes; not its fields
+        if params.get(name):
+            session["_" + name] = params[name]
     session.update(amount_subtotal=total, amount_total=total, mode=mode,
                    total_details={"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
                    payment_status="no_payment_required" if mode == "setup" else "unpaid",
@@ -127,7 +130,7 @@ def confirm_page(ctx: Context) -> dict[str, Any]:
 
 
 def _pay(ctx: Context, session: dict[str, Any], method: dict[str, Any]) -> None:
-    data = session.get("payment_intent_data") or {}
+    data = session.get("_payment_intent_data") or {}
     intent = _make(ctx, "payment_intent", {
         "amount": int(session.get("amount_total") or 0), "currency": session.get("currency") or "usd",
         "customer": session.get("customer"), "payment_method": method["id"],
@@ -144,7 +147,7 @@ def _pay(ctx: Context, session: dict[str, Any], method: dict[str, Any]) -> None:
         ctx.save(session)
         raise
     ctx.save(intent)
-    if intent["status"] in ("succeeded", "requires_capture"):
+    if intent["status"] == "succeeded":  # an authorization awaiting capture is not paid yet
         session["payment_status"] = "paid"
     elif intent["status"] == "processing":  # a bank debit: the outcome comes later (_async_outcomes)
         _await(ctx, session["id"])
@@ -165,7 +168,7 @@ def _outcome(ctx: Context, session_id: str) -> tuple[dict[str, Any], str] | None
     intent = ctx.find((session or {}).get("payment_intent"), ("payment_intent",))
     if session is None or intent is None or intent.get("status") == "processing":
         return None
-    return session, "succeeded" if intent.get("status") in ("succeeded", "requires_capture") else "failed"
+    return session, "succeeded" if intent.get("status") == "succeeded" else "failed"
 
 
 @registry.on_due
@@ -203,7 +206,7 @@ def _subscribe(ctx: Context, session: dict[str, Any], method: dict[str, Any]) ->
     sub = _make(ctx, "subscription", {
         "customer": customer, "default_payment_method": method["id"],
         "items": [{"price": row.data["price"]["id"], "quantity": row.data["quantity"]} for row in reversed(rows)],
-        "metadata": dict((session.get("subscription_data") or {}).get("metadata") or {}),
+        "metadata": dict((session.get("_subscription_data") or {}).get("metadata") or {}),
     })
     session["subscription"] = sub["id"]
     session["invoice"] = sub.get("latest_invoice")

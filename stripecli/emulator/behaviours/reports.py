@@ -16,8 +16,9 @@ balance transaction to now), in ``parameters[currency]`` when given, one currenc
   balance, the activity, the payouts and the ending balance; the activity summaries one row per
   reporting category;
 - ``*.itemized.*`` types: one row per balance transaction in the interval (payouts only for
-  ``payouts.itemized.*``), with the report type's default columns (``parameters[columns]`` picks
-  others) that the emulator knows, others empty.
+  ``payouts.itemized.*``, one reporting category with ``parameters[reporting_category]``), with
+  the report type's default columns (``parameters[columns]`` picks others) that the emulator
+  knows, others empty.
 
 Amounts are in major units (``12.34``, ``1234`` for zero-decimal currencies), as Stripe's reports
 show them; times are UTC (``created_utc``, ``available_on_utc``). An unknown ``report_type`` is a
@@ -123,6 +124,8 @@ def compute(ctx: Context, report_type: dict[str, Any], parameters: dict[str, Any
                     _summary(inside, [t for t in txns if int(t["created"]) < start], kind.startswith("balance.")))
     if kind.startswith("payouts."):
         inside = [t for t in inside if t.get("reporting_category") == "payout"]
+    if parameters.get("reporting_category"):
+        inside = [t for t in inside if t.get("reporting_category") == parameters["reporting_category"]]
     columns = list(parameters.get("columns") or report_type.get("default_columns") or [])
     return _csv(columns, ([_cell(t, c) for c in columns] for t in inside))
 
