@@ -118,7 +118,7 @@ def post(ctx: Context, *, amount: int, currency: str, type: str, source: str | N
 # check before every request (``announce_due``) is a key read. Transactions on a test clock are
 # announced when their clock passes ``available_on`` instead (see ``behaviours/balance.py``).
 NEXT_AVAILABLE = "_due:available"
-DUE_TYPE = "emulator.due_work"
+DUE_TYPE = "emulator.due_work"  # the stored type of due-work rows (never answered, no events)
 
 
 def _expect_available(ctx: Context, at: int) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from stripecli.emulator import schema
 from stripecli.emulator.behaviours import registry
 from stripecli.emulator.errors import EmulatorError
+from stripecli.emulator.ledger import DUE_TYPE  # rows listing asynchronous work an ``on_due`` hook finishes
 
 # the error code Stripe gives when an action is not allowed from an object's status
 STATE_CODES = {"payment_intent": "payment_intent_unexpected_state", "setup_intent": "setup_intent_unexpected_state"}
@@ -65,7 +66,6 @@ def initial(ctx: Any, obj: dict[str, Any]) -> None:
             obj[field] = make(obj)
 
 
-DUE_TYPE = "emulator.due_work"  # rows listing asynchronous work a family's ``registry.on_due`` finishes
 
 
 def append_due(ctx: Any, row_id: str, field: str, item: Any) -> None:

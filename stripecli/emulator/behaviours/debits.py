@@ -25,7 +25,6 @@ from stripecli.emulator.behaviours import charges, payments, registry
 from stripecli.emulator.behaviours.common import append_due, finish_due
 from stripecli.emulator.behaviours.disputes import open_dispute
 from stripecli.emulator.context import Context
-from stripecli.emulator.ledger import DUE_TYPE
 from stripecli.emulator.errors import EmulatorError, invalid
 
 METHOD = "sepa_debit"
