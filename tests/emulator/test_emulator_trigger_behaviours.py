@@ -278,3 +278,16 @@ def test_a_session_paid_by_a_bank_debit_completes_unpaid_then_follows_the_debit(
     succeeded = [e for e in events(api, cleared["id"]) if e["type"].endswith("async_payment_succeeded")][0]
     assert succeeded["request"] == {"id": None, "idempotency_key": None}  # the emulator's doing, later
     assert succeeded["data"]["object"]["payment_status"] == "paid"
+
+
+def test_a_setup_session_saves_the_payment_method_for_its_customer(api):
+    customer = ok(api.post("/v1/customers", data={"email": "s@example.com"}))
+    session = ok(api.post("/v1/checkout/sessions", data={"mode": "setup", "success_url": "https://example.com/ok",
+                                                         "customer": customer["id"], "currency": "usd"}))
+    assert (session["payment_status"], session["amount_total"]) == ("no_payment_required", None)
+    done = ok(api.post("/v1/payment_pages/%s/confirm" % session["id"], data={"payment_method": "pm_card_visa"}))
+    assert (done["status"], done["payment_status"]) == ("complete", "no_payment_required")
+    intent = ok(api.get("/v1/setup_intents/" + done["setup_intent"]))
+    assert (intent["status"], intent["customer"]) == ("succeeded", customer["id"])
+    assert ok(api.get("/v1/payment_methods/" + intent["payment_method"]))["customer"] == customer["id"]
+    assert [e["type"] for e in events(api, session["id"])] == ["checkout.session.completed"]

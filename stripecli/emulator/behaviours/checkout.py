@@ -69,7 +69,8 @@ def _session_create(ctx: Context, session: dict[str, Any], params: dict[str, Any
     for name in ("payment_intent_data", "subscription_data"):  # what the session makes; not its fields
         if params.get(name):
             session["_" + name] = params[name]
-    session.update(amount_subtotal=total, amount_total=total, mode=mode,
+    none = mode == "setup"  # a setup session charges nothing: no amounts at all, as on Stripe
+    session.update(amount_subtotal=None if none else total, amount_total=None if none else total, mode=mode,
                    total_details={"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
                    payment_status="no_payment_required" if mode == "setup" else "unpaid",
                    expires_at=session.get("expires_at") or session["created"] + LIFETIME,
