@@ -353,6 +353,19 @@ def test_a_cash_balance_that_covers_the_payment_pays_it_at_confirmation(api):
     assert err["param"] == "customer"
 
 
+def test_a_refund_of_a_cash_balance_payment_goes_back_into_the_balance(api):
+    customer = ok(api.post("/v1/customers", data={"email": "transfer@example.com"}))["id"]
+    ok(fund(api, customer, 2000))
+    intent = ok(bank_transfer_intent(api, customer))
+    assert ok(api.get("/v1/customers/%s/cash_balance" % customer))["available"] == {"usd": 0}
+    refund = ok(api.post("/v1/refunds", data={"payment_intent": intent["id"], "amount": 500}))
+    assert refund["destination_details"]["type"] == "customer_cash_balance"
+    assert ok(api.get("/v1/customers/%s/cash_balance" % customer))["available"] == {"usd": 500}
+    assert cash_txns(api, customer)[-1] == ("refunded_from_payment", 500, 500)
+    assert types(api)[-3:] == ["refund.created", "customer_cash_balance_transaction.created",
+                               "cash_balance.funds_available"]
+
+
 def test_a_transfer_naming_a_reference_pays_that_intent_first(api):
     customer = ok(api.post("/v1/customers", data={"email": "transfer@example.com"}))["id"]
     first = ok(bank_transfer_intent(api, customer, amount=1000))

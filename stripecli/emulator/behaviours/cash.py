@@ -17,6 +17,9 @@
   is left in the balance afterwards (in ``manual`` mode: whenever funds arrive),
   ``cash_balance.funds_available``. ``POST /v1/payment_intents/{id}/apply_customer_balance``
   applies funds to one payment intent by hand.
+- A refund of such a payment goes back into the cash balance (a ``refunded_from_payment``
+  transaction; the refund's ``destination_details.type`` is ``customer_cash_balance``), with
+  ``cash_balance.funds_available``.
 - The cash balance (``GET /v1/customers/{id}/cash_balance``) keeps ``available`` per currency.
 """
 
@@ -221,6 +224,22 @@ def _fund(ctx: Context, customer: dict[str, Any], params: dict[str, Any]) -> dic
     if _available(balance, currency) > 0:
         ctx.emit("cash_balance.funds_available", balance)
     return funded
+
+
+@registry.hook("after_create", "refund")
+def _refund_to_cash_balance(ctx: Context, refund: dict[str, Any], params: dict[str, Any]) -> None:
+    """A refund of a payment made from the cash balance goes back into it (``refunded_from_payment``)."""
+    charge = ctx.find(refund.get("charge"), ("charge",)) or {}
+    customer = ctx.find(charge.get("customer"), ("customer",))
+    if (charge.get("payment_method_details") or {}).get("type") != METHOD or customer is None:
+        return
+    balance = cash_balance(ctx, customer)
+    _move(ctx, balance, refund["currency"], int(refund["amount"]), "refunded_from_payment", ctx.time_for(customer),
+          {"refund": refund["id"]})
+    _store(ctx, balance)
+    refund["destination_details"] = {"type": "customer_cash_balance", "customer_cash_balance": {}}
+    ctx.save(refund)
+    ctx.emit("cash_balance.funds_available", balance)
 
 
 @registry.action("apply-customer-balance", "payment_intent")
