@@ -61,7 +61,8 @@ def _run(**kwargs: Any) -> int:
     fixture = load.apply_edits(fixture, **edits)
     local = _is_local(opts)
     if local:
-        return _run_local(event, fixture, opts, fmt)
+        changed = [f"--{k} {v}" for k, values in edits.items() for v in values]
+        return _run_local(event, fixture, opts, fmt, changed)
     _refuse_live(opts)
     run_fixture(fixture, opts, fmt, confirm=False)
     _done(event, None)
@@ -82,7 +83,7 @@ def _refuse_live(opts: GlobalOptions) -> None:
                          "or the emulator (--local)")
 
 
-def _run_local(event: str, fixture: Any, opts: GlobalOptions, fmt: str) -> int:
+def _run_local(event: str, fixture: Any, opts: GlobalOptions, fmt: str, changed: list[str]) -> int:
     from stripecli import session as sessions
     from stripecli.fixtures import catalog, verify
     from stripecli.fixtures.load import FixtureError
@@ -100,6 +101,10 @@ def _run_local(event: str, fixture: Any, opts: GlobalOptions, fmt: str) -> int:
     wanted = catalog.emits(fixture)
     with session.client() as client:
         events, missing = verify.wait_for(client, before, results.values(), wanted)
+    if missing and changed:
+        # the operator changed the fixture: say so, rather than blame the emulator
+        raise CliError(f"trigger {event}: the fixture ran with {' '.join(changed)}, but no {', '.join(missing)} "
+                       "event was recorded; without those changes the fixture makes it")
     if missing:
         last = fixture.steps[-1]
         raise CliError(f"the emulator cannot model trigger {event} yet: the fixture ran, but no "
