@@ -86,8 +86,10 @@ def event_types() -> frozenset[str]:
     return _catalogue()[1]
 
 
+@lru_cache(maxsize=1024)
 def event_type_for(object_type: str, kind: str) -> str | None:
-    """``customer`` + ``created`` -> ``customer.created``; ``None`` when Stripe has no such event."""
+    """``customer`` + ``created`` -> ``customer.created``; ``None`` when Stripe has no such event
+    (computed once per pair: every write asks)."""
     known = event_types()
     for noun in (EVENT_NOUNS.get(object_type), object_type, object_type.replace(".", "_")):
         if noun and "%s.%s" % (noun, kind) in known:
