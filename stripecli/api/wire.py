@@ -102,6 +102,8 @@ class Wire:
             conn.request(method, target, body=content, headers=headers)
             answer = conn.getresponse()
             body = answer.read()
+        except http.client.InvalidURL as exc:  # refused before anything was sent: not worth a retry
+            raise httpx.InvalidURL(str(exc)) from None
         except socket.timeout:
             self.close()
             raise httpx.ReadTimeout("timed out") from None

@@ -136,3 +136,12 @@ def test_with_a_proxy_configured_the_client_keeps_httpx(monkeypatch):
     client = StripeClient(ClientConfig(api_key="sk_test_fake123", light=True))
     assert isinstance(client._client(), httpx.Client)
     client.close()
+
+
+def test_a_url_http_client_refuses_is_httpx_invalid_url_not_a_network_error():
+    w = wire.Wire(connect=2, read=2, ssl_context=None)
+    with FakeServer() as server:
+        with pytest.raises(httpx.InvalidURL):
+            w.request("GET", server.url + "/v1/customers/a\x01b", headers={})
+        assert server.requests == []
+    w.close()
