@@ -25,7 +25,7 @@ def operator_session(cli, place: str) -> list[str]:
     price = json.loads(run("prices", "create", "--currency", "usd", "--unit-amount", "1200",
                            "--recurring.interval", "month", "--product-data.name", "Pro", flags=("-o", "json")))
     sub = run("billing", "subscriptions", "create", "--customer", customer, "-d", f"items[0][price]={price['id']}",
-              flags=("-o", "id")).strip()
+              "-d", "default_payment_method=pm_card_visa", flags=("-o", "id")).strip()
     assert sub.startswith("sub_")
     listed = run("billing", "subscriptions", "list", "--customer", customer, flags=("-o", "jsonl", "--fields", "id,status"))
     assert [json.loads(line) for line in listed.splitlines()] == [{"id": sub, "status": "active"}]

@@ -19,7 +19,8 @@ def test_a_unique_resource_answers_at_the_root(cli):
     price = json.loads(cli("--local", "prices", "create", "--currency", "usd", "--unit-amount", "500",
                            "--recurring.interval", "month", "--product-data.name", "Basic").stdout)
     short = cli("--local", "-o", "id", "subscriptions", "create", "--customer", customer,
-                "-d", f"items[0][price]={price['id']}")
+                "-d", f"items[0][price]={price['id']}",
+                "-d", "default_payment_method=pm_card_visa")
     assert short.exit_code == 0, short.stderr
     sub = short.stdout.strip()
     long = cli("--local", "-o", "id", "billing", "subscriptions", "list", "--customer", customer)

@@ -46,7 +46,8 @@ def world(cli, tmp_path):
         "--applicability-config.scope.price-type", "metered")
     price = json.loads(run("-o", "json", "prices", "create", "--currency", "usd", "--unit-amount", "900",
                            "--recurring.interval", "month", "--product-data.name", "Pro"))["id"]
-    sub = run("-o", "id", "subscriptions", "create", "--customer", customer, "-d", f"items[0][price]={price}")
+    sub = run("-o", "id", "subscriptions", "create", "--customer", customer, "-d", f"items[0][price]={price}",
+              "-d", "default_payment_method=pm_card_visa")
     plans = [run("-o", "id", "billing", "plans", "create", "--amount", str(a), "--currency", "usd",
                  "--interval", "month", "-d", f"product[name]=Plan {a}") for a in (100, 200)]
     return {"customer": customer, "sub": sub, "price": price, "plans": plans, "cwd": tmp_path}

@@ -84,7 +84,8 @@ def test_deleting_a_customer_runs_the_subscriptions_familys_hook(local):
     price = ok(local.post("/v1/prices", data={"product": product["id"], "currency": "usd", "unit_amount": 100,
                                               "recurring[interval]": "month"}))
     customer = ok(local.post("/v1/customers", data={}))
-    sub = ok(local.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"]}))
+    sub = ok(local.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                   "items[0][price]": price["id"]}))
     ok(local.delete("/v1/customers/" + customer["id"]))
     assert ok(local.get("/v1/subscriptions/" + sub["id"]))["status"] == "canceled"
 

@@ -174,7 +174,7 @@ def test_invoice_actions_set_stripes_statuses(api):
     second = ok(api.post("/v1/invoices", data={"customer": customer["id"]}))
     ok(api.post("/v1/invoiceitems", data={"customer": customer["id"], "amount": "200", "currency": "usd",
                                           "invoice": second["id"]}))
-    paid = ok(api.post("/v1/invoices/%s/pay" % second["id"]))
+    paid = ok(api.post("/v1/invoices/%s/pay" % second["id"], data={"payment_method": "pm_card_visa"}))
     assert paid["status"] == "paid" and paid["amount_paid"] == 200 and paid["amount_remaining"] == 0
     assert len(paid["lines"]["data"]) == 1
     assert bad(api.delete("/v1/invoices/" + second["id"]))["message"]
@@ -230,7 +230,8 @@ def test_a_subscription_on_a_test_clock_renews_with_an_invoice_per_period(api):
     clock = ok(api.post("/v1/test_helpers/test_clocks", data={"frozen_time": T0}))
     customer = ok(api.post("/v1/customers", data={"test_clock": clock["id"]}))
     price = _catalogue(api)
-    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"]}))
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                 "items[0][price]": price["id"]}))
     assert sub["id"].startswith("sub_") and sub["status"] == "active"
     assert sub["test_clock"] == clock["id"] and sub["start_date"] == T0
     item = sub["items"]["data"][0]
@@ -257,7 +258,8 @@ def test_a_trial_ends_when_the_clock_passes_it_and_cancel_at_period_end_takes_ef
     clock = ok(api.post("/v1/test_helpers/test_clocks", data={"frozen_time": T0}))
     customer = ok(api.post("/v1/customers", data={"test_clock": clock["id"]}))
     price = _catalogue(api, "900", "week")
-    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"],
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                 "items[0][price]": price["id"],
                                                  "trial_period_days": "3"}))
     assert sub["status"] == "trialing" and sub["trial_end"] == T0 + 3 * DAY
     trial_invoice = ok(api.get("/v1/invoices/" + sub["latest_invoice"]))
@@ -279,7 +281,8 @@ def test_a_trial_ends_when_the_clock_passes_it_and_cancel_at_period_end_takes_ef
 def test_cancel_and_subscription_items(api):
     customer = ok(api.post("/v1/customers", data={}))
     price = _catalogue(api)
-    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"],
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                 "items[0][price]": price["id"],
                                                  "items[0][quantity]": "2"}))
     added = ok(api.post("/v1/subscription_items", data={"subscription": sub["id"], "price": price["id"]}))
     assert added["subscription"] == sub["id"]

@@ -137,7 +137,8 @@ def test_a_subscription_to_a_product_with_features_entitles_its_customer(api):
                                             "recurring[interval]": "month"}))
     customer = ok(api.post("/v1/customers", data={"email": "team@example.com"}))
     assert ok(api.get("/v1/entitlements/active_entitlements", params={"customer": customer["id"]}))["data"] == []
-    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"]}))
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                 "items[0][price]": price["id"]}))
     active = ok(api.get("/v1/entitlements/active_entitlements", params={"customer": customer["id"]}))["data"]
     assert [(e["feature"], e["lookup_key"]) for e in active] == [(feature["id"], "seats")]
     assert ok(api.get("/v1/entitlements/active_entitlements/" + active[0]["id"]))["feature"] == feature["id"]
@@ -202,7 +203,8 @@ def test_a_coupon_on_a_subscription_is_a_discount_that_can_be_deleted(api):
                                             "recurring[interval]": "month"}))
     customer = ok(api.post("/v1/customers", data={}))
     coupon = ok(api.post("/v1/coupons", data={"percent_off": 25, "duration": "repeating", "duration_in_months": 3}))
-    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"],
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                 "items[0][price]": price["id"],
                                                  "discounts[0][coupon]": coupon["id"]}))
     assert len(sub["discounts"]) == 1 and sub["discounts"][0].startswith("di_")
     deleted = ok(api.delete("/v1/subscriptions/%s/discount" % sub["id"]))

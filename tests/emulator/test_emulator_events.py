@@ -97,7 +97,8 @@ def test_types_without_a_stripe_event_emit_none_and_names_follow_stripe(api):
     price = ok(api.post("/v1/prices", data={"product": product["id"], "currency": "usd", "unit_amount": 500,
                                             "recurring[interval]": "month"}))
     customer = ok(api.post("/v1/customers", data={}))
-    ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"]}))
+    ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                           "items[0][price]": price["id"]}))
     ok(api.post("/v1/customers/%s/tax_ids" % customer["id"], data={"type": "eu_vat", "value": "DE123456789"}))
     types = [e["type"] for e in all_events(api)]
     assert "customer.subscription.created" in types and "customer.tax_id.created" in types
@@ -111,15 +112,18 @@ def test_events_on_a_test_clock_carry_its_time_and_an_advance_records_the_renewa
     customer = ok(api.post("/v1/customers", data={"test_clock": clock["id"]}))
     price = ok(api.post("/v1/prices", data={"currency": "usd", "unit_amount": 900, "recurring[interval]": "month",
                                             "product_data[name]": "Plan"}))
-    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"]}))
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                 "items[0][price]": price["id"]}))
     mark = len(all_events(api))
     target = T0 + 31 * DAY
     ok(api.post("/v1/test_helpers/test_clocks/%s/advance" % clock["id"], data={"frozen_time": target}))
     wait_for(lambda: ok(api.get("/v1/test_helpers/test_clocks/" + clock["id"]))["status"] == "ready")
     later = all_events(api)[mark:]
     types = [e["type"] for e in later]
-    assert types[0] == "test_helpers.test_clock.advancing" and types[-1] == "test_helpers.test_clock.ready"
-    assert "invoice.paid" in types and "customer.subscription.updated" in types
+    # the renewal charges the card: the balance summary is recorded after everything else
+    assert types[0] == "test_helpers.test_clock.advancing" and types[-2:] == ["test_helpers.test_clock.ready",
+                                                                              "balance.available"]
+    assert "invoice.paid" in types and "charge.succeeded" in types and "customer.subscription.updated" in types
     renewal = next(e for e in later if e["type"] == "customer.subscription.updated")
     assert renewal["data"]["object"]["id"] == sub["id"]
     assert renewal["data"]["previous_attributes"]["latest_invoice"] == sub["latest_invoice"]
@@ -221,7 +225,8 @@ def test_an_expanded_response_does_not_leak_into_the_event(api):
     customer = ok(api.post("/v1/customers", data={"email": "x@example.com"}))
     price = ok(api.post("/v1/prices", data={"currency": "usd", "unit_amount": 100, "recurring[interval]": "month",
                                             "product_data[name]": "Plan"}))
-    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"],
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                 "items[0][price]": price["id"],
                                                  "expand[]": "customer"}))
     assert sub["customer"]["id"] == customer["id"]  # the answer is expanded ...
     event = all_events(api, type="customer.subscription.created")[0]

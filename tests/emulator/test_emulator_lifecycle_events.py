@@ -92,7 +92,8 @@ def test_attach_detach_pause_and_resume(local):
     product = ok(local.post("/v1/products", data={"name": "Plan"}))
     price = ok(local.post("/v1/prices", data={"product": product["id"], "currency": "usd", "unit_amount": 1500,
                                               "recurring[interval]": "month"}))
-    sub = ok(local.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"]}))
+    sub = ok(local.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                   "items[0][price]": price["id"]}))
     ok(local.post("/v1/subscriptions/%s/pause" % sub["id"]))
     assert event(local, "customer.subscription.paused")["data"]["object"]["status"] == "paused"
     ok(local.post("/v1/subscriptions/%s/resume" % sub["id"]))
@@ -155,12 +156,14 @@ def test_release_cancel_and_a_canceled_subscription_abort_the_schedule(local):
 
 def test_a_trial_announces_its_end_three_days_ahead(local):
     clock, customer, price = _on_clock(local)
-    short = ok(local.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"],
+    short = ok(local.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                     "items[0][price]": price["id"],
                                                      "trial_period_days": 2}))
     assert event(local, "customer.subscription.trial_will_end")["data"]["object"]["id"] == short["id"]
     ok(local.delete("/v1/subscriptions/" + short["id"]))
 
-    sub = ok(local.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"],
+    sub = ok(local.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                   "items[0][price]": price["id"],
                                                    "trial_period_days": 10}))
     _advance(local, clock, T0 + 6 * DAY)
     assert events(local, sub["id"]).count("customer.subscription.trial_will_end") == 0

@@ -46,7 +46,8 @@ def test_stripe_python_creates_lists_and_deletes_objects_of_the_seed_resources(s
     customer = v1.customers.create(params={"email": "sdk@example.com"})
     price = v1.prices.create(params={"product": product.id, "unit_amount": 700, "currency": "usd",
                                      "recurring": {"interval": "month"}})
-    subscription = v1.subscriptions.create(params={"customer": customer.id, "items": [{"price": price.id}]})
+    subscription = v1.subscriptions.create(params={"customer": customer.id, "items": [{"price": price.id}],
+                                                   "default_payment_method": "pm_card_visa"})
     first_item = subscription["items"].data[0].id
     extra = [v1.subscription_items.create(params={"subscription": subscription.id, "price": price.id,
                                                   "quantity": i + 1}).id for i in range(2)]
@@ -107,7 +108,8 @@ def test_stripe_python_advances_a_test_clock_to_ready(sdk):
     product = v1.products.create(params={"name": "Plan"})
     price = v1.prices.create(params={"product": product.id, "unit_amount": 1200, "currency": "usd",
                                      "recurring": {"interval": "month"}})
-    subscription = v1.subscriptions.create(params={"customer": customer.id, "items": [{"price": price.id}]})
+    subscription = v1.subscriptions.create(params={"customer": customer.id, "items": [{"price": price.id}],
+                                                   "default_payment_method": "pm_card_visa"})
     advancing = v1.test_helpers.test_clocks.advance(clock.id, params={"frozen_time": 1_700_000_000 + 40 * 86400})
     assert advancing.status == "advancing"
     assert advancing.status_details.advancing.target_frozen_time == 1_700_000_000 + 40 * 86400

@@ -16,7 +16,8 @@ def _metered_item(api) -> tuple[dict, dict]:
     product = ok(api.post("/v1/products", data={"name": "API calls"}))
     price = ok(api.post("/v1/prices", data={"product": product["id"], "currency": "usd", "unit_amount": 2,
                                             "recurring[interval]": "month", "recurring[usage_type]": "metered"}))
-    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"]}))
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                 "items[0][price]": price["id"]}))
     return clock, sub["items"]["data"][0]
 
 

@@ -75,7 +75,8 @@ def test_on_emulator_serve_the_scenario_reaches_a_receiver_signed(tmp_path, rece
             ok(api.post("/v1/customers/" + customer["id"], data={"name": "Ada"}))
             price = ok(api.post("/v1/prices", data={"currency": "usd", "unit_amount": 900,
                                                     "recurring[interval]": "month", "product_data[name]": "Plan"}))
-            ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"]}))
+            ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "default_payment_method": "pm_card_visa",
+                                                   "items[0][price]": price["id"]}))
             ok(api.post("/v1/test_helpers/test_clocks/%s/advance" % clock["id"],
                         data={"frozen_time": calendar.add_months(T0, 1)}))
             wait_for(lambda: ok(api.get("/v1/test_helpers/test_clocks/" + clock["id"]))["status"] == "ready")
@@ -109,7 +110,7 @@ def test_with_local_each_command_delivers_what_it_caused_before_exiting(tmp_path
     price_id = _cli("prices", "create", "--currency", "usd", "--unit-amount", "900", "--recurring.interval", "month",
                     "--product-data.name", "Plan", "--local", "-o", "id", env=env).stdout.strip()
     _cli("billing", "subscriptions", "create", "--customer", customer_id, "-d", "items[0][price]=" + price_id,
-         "--local", "-o", "id", env=env)
+         "-d", "default_payment_method=pm_card_visa", "--local", "-o", "id", env=env)
     _cli("test-clocks", "advance", clock["id"], "--to", str(calendar.add_months(T0, 1)), "--wait", "--local",
          "-o", "id", env=env)
     listed = json.loads(_cli("events", "list", "--limit", "100", "--local", "-o", "json", env=env).stdout)["data"]

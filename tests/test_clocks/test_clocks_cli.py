@@ -181,7 +181,7 @@ def test_show_lists_customers_and_their_subscriptions(stripecli):
     price = stripecli("prices", "create", "--product", product, "--currency", "usd", "--unit-amount", "2000",
                       "--recurring.interval", "month", "-o", "id").stdout.strip()
     sub = stripecli("billing", "subscriptions", "create", "--customer", customer, "--items",
-                    json.dumps({"price": price}), "-o", "id").stdout.strip()
+                    json.dumps({"price": price}), "-d", "default_payment_method=pm_card_visa", "-o", "id").stdout.strip()
     assert sub.startswith("sub_")
     shown = json.loads(stripecli("test-clocks", "show", clock["id"], "-o", "json").stdout)
     assert shown["test_clock"]["id"] == clock["id"]

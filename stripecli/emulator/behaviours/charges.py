@@ -283,6 +283,7 @@ def _capture_charge(ctx: Context, charge: dict[str, Any], params: dict[str, Any]
 
 RETRY_AFTER = 3 * 86400  # when Stripe's default retry schedule tries a failed invoice payment again
 ACTION_REQUIRED = "requires_action"  # collect_invoice: the customer must authenticate the payment
+NO_PAYMENT_METHOD = "no_payment_method"  # collect_invoice: nothing to charge the invoice to
 
 
 def action_required_error(invoice: dict[str, Any], intent_id: str | None) -> EmulatorError:
@@ -301,8 +302,9 @@ def collect_invoice(ctx: Context, invoice: dict[str, Any], at: int, *, method_re
     the subscription's, the customer's invoice default, its default source) through the same path
     as a payment intent: a payment intent, its charge, an ``invoice_payment``. Answers the charge
     and the decline reason (``None`` when paid); the invoice records the attempt either way (the
-    caller marks it paid). With no payment method at all there is no charge, and the invoice is
-    paid without one (see docs/emulator.md).
+    caller marks it paid). With no payment method at all there is no charge and no payment intent:
+    the attempt fails (``invoice.payment_failed``, a retry date as for a decline) and the reason is
+    ``NO_PAYMENT_METHOD`` (a request that asked for the payment answers Stripe's 400: ``invoices``).
 
     A card that asks for authentication on every payment (3D Secure required) is not charged: the
     payment intent waits in ``requires_action`` with ``next_action``, the invoice stays open
@@ -321,8 +323,12 @@ def collect_invoice(ctx: Context, invoice: dict[str, Any], at: int, *, method_re
                                         invoice.get("default_source"),
                                         (subscription or {}).get("default_payment_method"),
                                         (subscription or {}).get("default_source"))
-    if method is None:
-        return None, None
+    if method is None:  # Stripe's attempt fails at once: there is nothing to charge
+        invoice["attempted"] = True
+        invoice["attempt_count"] = int(invoice.get("attempt_count") or 0) + 1
+        invoice["next_payment_attempt"] = _retry_at(invoice, at)
+        ctx.emit("invoice.payment_failed", invoice)
+        return None, NO_PAYMENT_METHOD
     intent = ctx.build("payment_intent", {
         "amount": amount, "currency": invoice.get("currency") or "usd", "customer": invoice.get("customer"),
         "payment_method": method["id"], "description": _invoice_description(invoice),
@@ -362,8 +368,7 @@ def collect_invoice(ctx: Context, invoice: dict[str, Any], at: int, *, method_re
                       last_payment_error=payment_error(charge, decline, method))
         ctx.save(intent)
         invoice["attempt_count"] = int(invoice.get("attempt_count") or 0) + 1  # a success counts in paying
-        invoice["next_payment_attempt"] = at + RETRY_AFTER if invoice.get("collection_method") == \
-            "charge_automatically" else None
+        invoice["next_payment_attempt"] = _retry_at(invoice, at)
         ctx.emit("charge.failed", charge)
         ctx.emit("payment_intent.payment_failed", intent)
         ctx.emit("invoice.payment_failed", invoice)
@@ -375,6 +380,12 @@ def collect_invoice(ctx: Context, invoice: dict[str, Any], at: int, *, method_re
     ctx.emit("payment_intent.succeeded", intent)
     follow_up(ctx, charge)
     return charge, None
+
+
+def _retry_at(invoice: dict[str, Any], at: int) -> int | None:
+    """``next_payment_attempt`` after a failed attempt: Stripe's retry schedule for an invoice
+    collected automatically (the date is shown; the emulator does not retry by itself)."""
+    return at + RETRY_AFTER if invoice.get("collection_method") == "charge_automatically" else None
 
 
 def _invoice_description(invoice: dict[str, Any]) -> str:

@@ -6,7 +6,8 @@ and PDF are the ``quotes`` family's).
   ``pay``, ``void``, ``mark_uncollectible``, ``send``, each from the states Stripe allows; only
   drafts can be deleted; ``/v1/invoices?subscription=``.
 - ``create_subscription_invoice``: the invoice of a subscription period (used by the subscriptions
-  family on create and on renewal), finalized and, when collected automatically, paid.
+  family on create and on renewal), finalized and, when collected automatically, charged.
+- ``pay`` charges the invoice's payment method; with none at all it answers Stripe's 400.
 - Action events: ``invoice.finalized``, ``invoice.paid`` and ``invoice.payment_succeeded``,
   ``invoice.voided``, ``invoice.marked_uncollectible``, ``invoice.sent``.
 """
@@ -18,7 +19,7 @@ from typing import Any
 from stripecli.emulator.behaviours import charges, registry
 from stripecli.emulator.behaviours.common import initial, list_object, set_path
 from stripecli.emulator.context import Context
-from stripecli.emulator.errors import invalid
+from stripecli.emulator.errors import EmulatorError, invalid
 
 registry.initial_values({
     "invoice": {"status": "draft", "collection_method": "charge_automatically", "amount_due": 0, "amount_paid": 0,
@@ -41,9 +42,24 @@ registry.status_actions({
 })
 
 
+def no_payment_method_error() -> EmulatorError:
+    """The 400 Stripe answers when a payment is needed now and the customer has nothing to pay
+    with (creating a subscription that starts with a payment, paying an invoice)."""
+    return invalid("This customer has no attached payment source or default payment method. Please consider "
+                   "adding a default payment method.", code="resource_missing")
+
+
 def create_subscription_invoice(ctx: Context, sub: dict[str, Any], items: list[dict[str, Any]], reason: str,
                                 start: int, end: int, *, at: int, zero: bool = False,
-                                invoice_period: tuple[int, int] | None = None) -> dict[str, Any]:
+                                invoice_period: tuple[int, int] | None = None, collect: bool = True,
+                                refuse_without_method: bool = False) -> dict[str, Any]:
+    """The invoice of a subscription period, finalized and, when it is collected automatically,
+    charged: paid, or the subscription ``incomplete`` (a first invoice) or ``past_due`` (a later
+    one) when the attempt fails, a customer with no payment method included. ``collect=False``
+    (``payment_behavior=default_incomplete``): no attempt, the invoice stays open and the
+    subscription ``incomplete``. ``refuse_without_method``: a customer with nothing to pay with is
+    answered Stripe's 400 instead (creating a subscription with ``allow_incomplete`` or
+    ``error_if_incomplete``), and the request writes nothing."""
     customer = ctx.find(sub.get("customer"), ("customer",)) or {}
     period_start, period_end = invoice_period or (start, start)
     invoice = ctx.build("invoice", created=at)
@@ -83,8 +99,12 @@ def create_subscription_invoice(ctx: Context, sub: dict[str, Any], items: list[d
     _finalize(ctx, invoice, at)
     if invoice["status"] != "paid" and invoice["amount_due"] == 0:
         _pay(ctx, invoice, at)
+    elif invoice["status"] != "paid" and invoice["collection_method"] == "charge_automatically" and not collect:
+        sub["status"] = "incomplete"
     elif invoice["status"] != "paid" and invoice["collection_method"] == "charge_automatically":
         _, declined = charges.collect_invoice(ctx, invoice, at, subscription=sub)
+        if declined == charges.NO_PAYMENT_METHOD and refuse_without_method:
+            raise no_payment_method_error()
         if declined is None:
             _pay(ctx, invoice, at)
         else:  # Stripe's default payment_behavior (allow_incomplete), and a renewal that failed
@@ -191,6 +211,11 @@ def _invoice_pay(ctx: Context, invoice: dict[str, Any], params: dict[str, Any]) 
             if declined == charges.ACTION_REQUIRED:
                 ctx.save(invoice)
                 raise charges.action_required_error(invoice, _waiting_intent(ctx, invoice))
+            if declined == charges.NO_PAYMENT_METHOD:
+                if not params.get("_automatic"):  # asked for now: Stripe's 400, nothing written
+                    raise no_payment_method_error()
+                ctx.save(invoice)  # Stripe's own attempt (an accepted quote's invoice) failed: it stays open
+                return invoice
             if declined is not None:
                 ctx.save(invoice)
                 raise charges.decline_error(charge, declined)

@@ -163,7 +163,7 @@ def _accept(ctx: Context, quote: dict[str, Any], params: dict[str, Any]) -> dict
         registry.action_for("finalize-invoice", "invoice")(ctx, invoice, {})
         if invoice.get("collection_method") == "charge_automatically" and invoice.get("status") == "open":
             try:
-                registry.action_for("pay", "invoice")(ctx, invoice, {})
+                registry.action_for("pay", "invoice")(ctx, invoice, {"_automatic": True})
             except EmulatorError as err:  # a declined card leaves the invoice open, the quote accepted
                 if not err.keep_writes:
                     raise

@@ -3,10 +3,13 @@
 - Create (``customer``, ``items[n][price|plan|price_data]``, ``quantity``): subscription items
   (``si_``) with the price embedded and ``current_period_start/end``, ``status: active``, or
   ``trialing`` with ``trial_period_days`` or ``trial_end``; a first invoice (``subscription_create``,
-  0 during a trial) as ``latest_invoice``.
+  0 during a trial) as ``latest_invoice``, charged as ``payment_behavior`` says: a failed payment
+  leaves it ``incomplete``; a customer with no payment method is refused (400) unless
+  ``default_incomplete``, which never charges the first invoice and starts ``incomplete``.
 - On a clock advance past a period end (an ``on_clock_advance`` hook), a subscription renews:
   periods counted from the billing cycle anchor (``stripecli.calendar``), an invoice per period
-  crossed, a trial ends into ``active``, ``cancel_at`` and ``cancel_at_period_end`` take effect.
+  crossed, a trial ends into ``active``, ``cancel_at`` and ``cancel_at_period_end`` take effect;
+  a renewal whose payment fails (a decline, no payment method) makes it ``past_due``.
 - Update changes items, ``trial_end=now``, ``cancel_at``; ``DELETE`` cancels; ``pause``/``resume``.
 - Deleting a customer cancels its subscriptions (a ``before_delete`` hook on ``customer``), and
   ``customer.subscriptions`` is filled in when expanded.
@@ -172,16 +175,22 @@ def _subscription_create(ctx: Context, sub: dict[str, Any], params: dict[str, An
         sub["cancel_at"] = cancel_at
     sub["_period"] = [start, end]
     sub["_pending_items"] = [(item, price) for item, price in zip(items, prices)]
+    sub["_payment_behavior"] = params.get("payment_behavior") or "allow_incomplete"
 
 
 @registry.hook("after_create", "subscription")
 def _subscription_created(ctx: Context, sub: dict[str, Any], params: dict[str, Any]) -> None:
     pending = sub.pop("_pending_items", [])
+    behaviour = sub.pop("_payment_behavior", "allow_incomplete")
     items = [_new_item(ctx, sub, spec, price, sub["created"]) for spec, price in pending]
     start, end = sub["_period"]
     _set_period(ctx, sub, start, end, items)
+    # Asked for directly (not made by a quote, a schedule or Checkout), a subscription whose first
+    # payment has nothing to be charged to is refused unless it may wait incomplete for it.
+    asked = ctx.route is not None and ctx.route.object == "subscription" and ctx.route.kind == "create"
     invoice = create_subscription_invoice(ctx, sub, items, "subscription_create", start, end, at=sub["created"],
-                                          zero=sub["status"] == "trialing")
+                                          zero=sub["status"] == "trialing", collect=behaviour != "default_incomplete",
+                                          refuse_without_method=asked)
     sub["latest_invoice"] = invoice["id"]
     ctx.save(sub)
 
