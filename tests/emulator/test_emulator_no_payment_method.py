@@ -142,3 +142,17 @@ def test_send_invoice_and_free_subscriptions_need_no_payment_method(api):
     assert ok(api.get("/v1/subscriptions/" + invoiced["id"]))["status"] == "active"
     assert ok(api.get("/v1/subscriptions/" + free["id"]))["status"] == "active"
     assert events(api, "invoice.payment_failed") == [] and charges_of(api, customer) == []
+
+
+def test_an_accepted_quote_is_not_refused_its_subscription_starts_incomplete(api):
+    clock, customer, price = setup(api)
+    quote = ok(api.post("/v1/quotes", data={"customer": customer["id"], "line_items[0][price]": price["id"]}))
+    ok(api.post("/v1/quotes/%s/finalize" % quote["id"]))
+    accepted = ok(api.post("/v1/quotes/%s/accept" % quote["id"]))
+    assert accepted["status"] == "accepted"
+    sub = ok(api.get("/v1/subscriptions/" + accepted["subscription"]))
+    assert sub["status"] == "incomplete"
+    invoice = ok(api.get("/v1/invoices/" + sub["latest_invoice"]))
+    assert (invoice["status"], invoice["attempted"], invoice["attempt_count"]) == ("open", True, 1)
+    assert [e["data"]["object"]["id"] for e in events(api, "invoice.payment_failed")] == [invoice["id"]]
+    assert charges_of(api, customer) == []
