@@ -79,8 +79,11 @@ class Emitted:
     account: str | None = None  # a connected account's event: its id, the event's ``account``
 
 
+_DUMP = json.JSONEncoder(separators=(",", ":"))
+
+
 def _dump(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, separators=(",", ":"))
+    return _DUMP.encode(obj)
 
 
 # Called with (ctx, changes) inside each write transaction, just before it commits.

@@ -68,6 +68,9 @@ EVENT_NOUNS = {
 }
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 @lru_cache(maxsize=1)
 def _catalogue() -> tuple[str, frozenset[str], frozenset[str]]:
     path = os.path.join(os.path.dirname(__file__), "event_types.json")
@@ -177,7 +180,7 @@ def record(ctx: Context, changes: list[Change | Emitted]) -> list[dict[str, Any]
             event = _thin(ctx, event_type, obj, request)
             ctx.store.conn.execute("INSERT INTO events (id, type, created, data) VALUES (?, ?, ?, ?)",
                                    (event["id"], event_type, ctx.now,
-                                    json.dumps(event, separators=(",", ":"), ensure_ascii=False)))
+                                    _COMPACT.encode(event)))
             written.append(event)
             continue
         data: dict[str, Any] = {"object": obj}
@@ -200,7 +203,7 @@ def record(ctx: Context, changes: list[Change | Emitted]) -> list[dict[str, Any]
         event["pending_webhooks"] = deliveries.enqueue(ctx.store, event, endpoints)
         ctx.store.conn.execute("INSERT INTO events (id, type, created, data) VALUES (?, ?, ?, ?)",
                                (event["id"], event_type, event["created"],
-                                json.dumps(event, separators=(",", ":"), ensure_ascii=False)))
+                                _COMPACT.encode(event)))
         written.append(event)
     return written
 

@@ -273,10 +273,13 @@ def _api_version() -> str:
     return api_version()
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # one encoder, not one per answer
+
+
 def _encode(payload: Any, pretty: bool) -> bytes:
     if pretty:
         return (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _COMPACT.encode(payload).encode("utf-8")
 
 
 _EMULATORS: dict[str, Emulator] = {}
