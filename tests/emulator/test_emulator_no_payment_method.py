@@ -156,3 +156,36 @@ def test_an_accepted_quote_is_not_refused_its_subscription_starts_incomplete(api
     assert (invoice["status"], invoice["attempted"], invoice["attempt_count"]) == ("open", True, 1)
     assert [e["data"]["object"]["id"] for e in events(api, "invoice.payment_failed")] == [invoice["id"]]
     assert charges_of(api, customer) == []
+
+
+# -- payment_behavior with a card on file -------------------------------------------------------
+
+
+def test_error_if_incomplete_answers_a_declined_first_payment_with_402_and_makes_nothing(api):
+    clock, customer, price = setup(api, payment_method="pm_card_chargeCustomerFail",
+                                   **{"invoice_settings[default_payment_method]": "pm_card_chargeCustomerFail"})
+    before = len(events(api))
+    err = bad(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"],
+                                                  "payment_behavior": "error_if_incomplete"}), 402)
+    assert (err["type"], err["code"], err["decline_code"]) == ("card_error", "card_declined", "generic_decline")
+    assert ok(api.get("/v1/subscriptions", params={"customer": customer["id"], "status": "all"}))["data"] == []
+    assert ok(api.get("/v1/invoices", params={"customer": customer["id"]}))["data"] == []
+    assert len(events(api)) == before
+    # the default (allow_incomplete) keeps it, incomplete, with the failed charge
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"]}))
+    assert sub["status"] == "incomplete"
+    assert [c["status"] for c in charges_of(api, customer)] == ["failed"]
+
+
+def test_default_incomplete_does_not_charge_the_card_until_the_invoice_is_paid(api):
+    clock, customer, price = setup(api, payment_method="pm_card_visa",
+                                   **{"invoice_settings[default_payment_method]": "pm_card_visa"})
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"],
+                                                 "payment_behavior": "default_incomplete"}))
+    assert sub["status"] == "incomplete"
+    invoice = ok(api.get("/v1/invoices/" + sub["latest_invoice"]))
+    assert (invoice["status"], invoice["attempted"], invoice["attempt_count"]) == ("open", False, 0)
+    assert charges_of(api, customer) == []
+    assert ok(api.post("/v1/invoices/%s/pay" % invoice["id"]))["status"] == "paid"
+    assert ok(api.get("/v1/subscriptions/" + sub["id"]))["status"] == "active"
+    assert [c["amount"] for c in charges_of(api, customer)] == [1500]

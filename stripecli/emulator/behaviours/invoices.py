@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from stripecli.emulator import cards
 from stripecli.emulator.behaviours import charges, registry
 from stripecli.emulator.behaviours.common import initial, list_object, set_path
 from stripecli.emulator.context import Context
@@ -51,15 +52,16 @@ def no_payment_method_error() -> EmulatorError:
 
 def create_subscription_invoice(ctx: Context, sub: dict[str, Any], items: list[dict[str, Any]], reason: str,
                                 start: int, end: int, *, at: int, zero: bool = False,
-                                invoice_period: tuple[int, int] | None = None, collect: bool = True,
-                                refuse_without_method: bool = False) -> dict[str, Any]:
+                                invoice_period: tuple[int, int] | None = None,
+                                payment_behavior: str | None = None) -> dict[str, Any]:
     """The invoice of a subscription period, finalized and, when it is collected automatically,
     charged: paid, or the subscription ``incomplete`` (a first invoice) or ``past_due`` (a later
-    one) when the attempt fails, a customer with no payment method included. ``collect=False``
-    (``payment_behavior=default_incomplete``): no attempt, the invoice stays open and the
-    subscription ``incomplete``. ``refuse_without_method``: a customer with nothing to pay with is
-    answered Stripe's 400 instead (creating a subscription with ``allow_incomplete`` or
-    ``error_if_incomplete``), and the request writes nothing."""
+    one) when the attempt fails, a customer with no payment method included.
+    ``payment_behavior`` is given for a subscription created by a request, as Stripe applies it
+    to the first invoice: ``default_incomplete`` makes no attempt (the invoice stays open, the
+    subscription ``incomplete``); a customer with nothing to pay with is answered Stripe's 400
+    otherwise; ``error_if_incomplete`` answers a failed payment with its 402. Those answers write
+    nothing."""
     customer = ctx.find(sub.get("customer"), ("customer",)) or {}
     period_start, period_end = invoice_period or (start, start)
     invoice = ctx.build("invoice", created=at)
@@ -99,12 +101,15 @@ def create_subscription_invoice(ctx: Context, sub: dict[str, Any], items: list[d
     _finalize(ctx, invoice, at)
     if invoice["status"] != "paid" and invoice["amount_due"] == 0:
         _pay(ctx, invoice, at)
-    elif invoice["status"] != "paid" and invoice["collection_method"] == "charge_automatically" and not collect:
+    elif invoice["status"] != "paid" and invoice["collection_method"] == "charge_automatically" and \
+            payment_behavior == "default_incomplete":
         sub["status"] = "incomplete"
     elif invoice["status"] != "paid" and invoice["collection_method"] == "charge_automatically":
         _, declined = charges.collect_invoice(ctx, invoice, at, subscription=sub)
-        if declined == charges.NO_PAYMENT_METHOD and refuse_without_method:
+        if declined == charges.NO_PAYMENT_METHOD and payment_behavior:
             raise no_payment_method_error()
+        if declined and payment_behavior == "error_if_incomplete":
+            raise cards.authentication_error() if declined == charges.ACTION_REQUIRED else cards.card_error(declined)
         if declined is None:
             _pay(ctx, invoice, at)
         else:  # Stripe's default payment_behavior (allow_incomplete), and a renewal that failed

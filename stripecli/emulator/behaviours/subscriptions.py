@@ -4,8 +4,9 @@
   (``si_``) with the price embedded and ``current_period_start/end``, ``status: active``, or
   ``trialing`` with ``trial_period_days`` or ``trial_end``; a first invoice (``subscription_create``,
   0 during a trial) as ``latest_invoice``, charged as ``payment_behavior`` says: a failed payment
-  leaves it ``incomplete``; a customer with no payment method is refused (400) unless
-  ``default_incomplete``, which never charges the first invoice and starts ``incomplete``.
+  leaves it ``incomplete`` (``error_if_incomplete``: a 402, nothing created); a customer with no
+  payment method is refused (400) unless ``default_incomplete``, which never charges the first
+  invoice and starts ``incomplete``.
 - On a clock advance past a period end (an ``on_clock_advance`` hook), a subscription renews:
   periods counted from the billing cycle anchor (``stripecli.calendar``), an invoice per period
   crossed, a trial ends into ``active``, ``cancel_at`` and ``cancel_at_period_end`` take effect;
@@ -185,12 +186,11 @@ def _subscription_created(ctx: Context, sub: dict[str, Any], params: dict[str, A
     items = [_new_item(ctx, sub, spec, price, sub["created"]) for spec, price in pending]
     start, end = sub["_period"]
     _set_period(ctx, sub, start, end, items)
-    # Asked for directly (not made by a quote, a schedule or Checkout), a subscription whose first
-    # payment has nothing to be charged to is refused unless it may wait incomplete for it.
+    # payment_behavior applies to a subscription asked for directly (not one made by a quote, a
+    # schedule or Checkout, whose first invoice is charged as any other)
     asked = ctx.route is not None and ctx.route.object == "subscription" and ctx.route.kind == "create"
     invoice = create_subscription_invoice(ctx, sub, items, "subscription_create", start, end, at=sub["created"],
-                                          zero=sub["status"] == "trialing", collect=behaviour != "default_incomplete",
-                                          refuse_without_method=asked)
+                                          zero=sub["status"] == "trialing", payment_behavior=behaviour if asked else None)
     sub["latest_invoice"] = invoice["id"]
     ctx.save(sub)
 
