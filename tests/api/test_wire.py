@@ -145,3 +145,32 @@ def test_a_url_http_client_refuses_is_httpx_invalid_url_not_a_network_error():
             w.request("GET", server.url + "/v1/customers/a\x01b", headers={})
         assert server.requests == []
     w.close()
+
+
+def test_a_request_with_a_body_goes_out_in_one_write():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    received: list[bytes] = []
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        conn.settimeout(2)
+        data = b""
+        while b"email=a" not in data:
+            chunk = conn.recv(65536)
+            received.append(chunk)
+            data += chunk
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+        conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    w = wire.Wire(connect=2, read=2, ssl_context=None)
+    answer = w.request("POST", "http://127.0.0.1:%d/v1/customers" % listener.getsockname()[1],
+                       headers={"Content-Type": "application/x-www-form-urlencoded"}, content=b"email=a")
+    thread.join(2)
+    listener.close()
+    assert answer.status_code == 200
+    assert len(received) == 1 and received[0].startswith(b"POST /v1/customers HTTP/1.1\r\n")
+    assert received[0].endswith(b"\r\n\r\nemail=a") and b"Content-Length: 7\r\n" in received[0]
