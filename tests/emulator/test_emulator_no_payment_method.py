@@ -189,3 +189,17 @@ def test_default_incomplete_does_not_charge_the_card_until_the_invoice_is_paid(a
     assert ok(api.post("/v1/invoices/%s/pay" % invoice["id"]))["status"] == "paid"
     assert ok(api.get("/v1/subscriptions/" + sub["id"]))["status"] == "active"
     assert [c["amount"] for c in charges_of(api, customer)] == [1500]
+
+
+def test_a_detached_card_is_not_charged_the_renewal_fails_instead(api):
+    clock, customer, price = setup(api)
+    sub = ok(api.post("/v1/subscriptions", data={"customer": customer["id"], "items[0][price]": price["id"],
+                                                 "default_payment_method": "pm_card_visa"}))
+    assert sub["status"] == "active" and sub["default_payment_method"].startswith("pm_")
+    ok(api.post("/v1/payment_methods/%s/detach" % sub["default_payment_method"]))
+    advance(api, clock, T0 + 31 * DAY)
+    sub = ok(api.get("/v1/subscriptions/" + sub["id"]))
+    assert sub["status"] == "past_due"
+    renewal = ok(api.get("/v1/invoices/" + sub["latest_invoice"]))
+    assert (renewal["status"], renewal["attempt_count"]) == ("open", 1)
+    assert [c["amount"] for c in charges_of(api, customer)] == [1500]  # the first month only

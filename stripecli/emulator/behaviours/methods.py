@@ -313,7 +313,8 @@ def _apply_customer_methods(ctx: Context, customer: dict[str, Any], params: dict
 
 def default_method(ctx: Context, customer_id: str | None, *candidates: Any) -> dict[str, Any] | None:
     """The first payment method found among ``candidates`` (ids), then the customer's invoice
-    default, then its default source."""
+    default, then its default source; one no longer attached to the customer (detached) is
+    passed over, as Stripe cannot charge it for that customer."""
     customer = ctx.find(customer_id, ("customer",)) if customer_id else None
     ids = list(candidates)
     if customer is not None:
@@ -323,7 +324,7 @@ def default_method(ctx: Context, customer_id: str | None, *candidates: Any) -> d
             ref = ref.get("id")
         if ref:
             found = ctx.find(ref, PAYMENT_METHOD_TYPES)
-            if found is not None:
+            if found is not None and (customer is None or found.get("customer") == customer["id"]):
                 return found
     return None
 
