@@ -26,8 +26,7 @@ from typing import Any
 
 from stripecli.emulator import unlisted
 from stripecli.emulator.behaviours import payments, registry
-from stripecli.emulator.behaviours.common import append_due, finish_due
-from stripecli.emulator.behaviours.quotes import _make, _price
+from stripecli.emulator.behaviours.common import append_due, finish_due, line_item_price, make_object
 from stripecli.emulator.context import Context
 from stripecli.emulator.errors import EmulatorError, invalid, missing_param
 
@@ -40,10 +39,10 @@ PAGE_MANDATE = {"customer_acceptance": {"type": "online", "online": {"ip_address
 def _line_price(ctx: Context, spec: dict[str, Any], path: str, currency: str | None) -> dict[str, Any]:
     data = spec.get("price_data")
     if isinstance(data, dict) and data.get("product_data") and not data.get("product"):
-        product = _make(ctx, "product", dict(data["product_data"]))
+        product = make_object(ctx, "product", dict(data["product_data"]))
         spec = dict(spec, price_data=dict({k: v for k, v in data.items() if k != "product_data"},
                                           product=product["id"]))
-    return _price(ctx, spec, path, currency)
+    return line_item_price(ctx, spec, path, currency)
 
 
 @registry.hook("before_create", SESSION)
@@ -120,8 +119,8 @@ def confirm_page(ctx: Context) -> dict[str, Any]:
     elif mode == "subscription":
         _subscribe(ctx, session, method)
     else:
-        intent = _make(ctx, "setup_intent", {"customer": session.get("customer"), "payment_method": method["id"],
-                                             "payment_method_types": [method.get("type") or "card"]})
+        intent = make_object(ctx, "setup_intent", {"customer": session.get("customer"), "payment_method": method["id"],
+                                                   "payment_method_types": [method.get("type") or "card"]})
         payments.confirm(ctx, intent, {})
         ctx.save(intent)
         session["setup_intent"] = intent["id"]
@@ -132,7 +131,7 @@ def confirm_page(ctx: Context) -> dict[str, Any]:
 
 def _pay(ctx: Context, session: dict[str, Any], method: dict[str, Any]) -> None:
     data = session.get("_payment_intent_data") or {}
-    intent = _make(ctx, "payment_intent", {
+    intent = make_object(ctx, "payment_intent", {
         "amount": int(session.get("amount_total") or 0), "currency": session.get("currency") or "usd",
         "customer": session.get("customer"), "payment_method": method["id"],
         "payment_method_types": [method.get("type") or "card"], "description": data.get("description"),
@@ -200,11 +199,11 @@ def _subscribe(ctx: Context, session: dict[str, Any], method: dict[str, Any]) ->
     customer = session.get("customer")
     if not customer:
         details = session["customer_details"]
-        customer = _make(ctx, "customer", {"email": details.get("email"), "name": details.get("name")})["id"]
+        customer = make_object(ctx, "customer", {"email": details.get("email"), "name": details.get("name")})["id"]
         session["customer"] = customer
     payments.methods.attach(ctx, method, customer)
     rows = ctx.store.children(session["id"], ["item"])
-    sub = _make(ctx, "subscription", {
+    sub = make_object(ctx, "subscription", {
         "customer": customer, "default_payment_method": method["id"],
         "items": [{"price": row.data["price"]["id"], "quantity": row.data["quantity"]} for row in reversed(rows)],
         "metadata": dict((session.get("_subscription_data") or {}).get("metadata") or {}),

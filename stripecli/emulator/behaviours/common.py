@@ -1,4 +1,5 @@
-"""Small helpers the families share: dotted-path assignment, state checks, timestamp params."""
+"""Small helpers the families share: dotted-path assignment, state checks, timestamp params,
+making an object as the API would, a line item's price, the due-work row."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Any
 
 from stripecli.emulator import schema
 from stripecli.emulator.behaviours import registry
-from stripecli.emulator.errors import EmulatorError
+from stripecli.emulator.context import merge_into
+from stripecli.emulator.errors import EmulatorError, missing_param
 from stripecli.emulator.ledger import DUE_TYPE  # rows listing asynchronous work an ``on_due`` hook finishes
 
 # the error code Stripe gives when an action is not allowed from an object's status
@@ -66,6 +68,37 @@ def initial(ctx: Any, obj: dict[str, Any]) -> None:
             obj[field] = make(obj)
 
 
+def make_object(ctx: Any, object_type: str, params: dict[str, Any]) -> dict[str, Any]:
+    """An object made as the API would make it from ``params`` (every family's hooks run): how a
+    family makes what another family owns (a quote's subscription, a Checkout Session's payment)."""
+    from stripecli.emulator import behaviours
+    from stripecli.emulator.operations import given_fields
+
+    obj = ctx.build(object_type)
+    behaviours.initial(ctx, obj)
+    merge_into(obj, given_fields(object_type, params))
+    parent = behaviours.before_create(ctx, obj, params, None)
+    ctx.insert(obj, parent=parent)
+    behaviours.after_create(ctx, obj, params)
+    return obj
+
+
+def line_item_price(ctx: Any, spec: dict[str, Any], path: str, currency: str | None) -> dict[str, Any]:
+    """The price of one line item given as ``path[price]`` (an existing price) or
+    ``path[price_data]`` (a new price of an existing product, in ``currency`` unless it names one)."""
+    if spec.get("price"):
+        return ctx.load(spec["price"], ("price",), param="%s[price]" % path)
+    data = spec.get("price_data")
+    if not data:
+        raise missing_param("%s[price]" % path)
+    price = ctx.build("price")
+    initial(ctx, price)
+    merge_into(price, {k: v for k, v in data.items() if schema.has_field("price", k)})
+    ctx.load(price.get("product") or "", ("product",), param="%s[price_data][product]" % path)
+    price["type"] = "recurring" if price.get("recurring") else "one_time"
+    price["currency"] = price.get("currency") or currency or "usd"
+    ctx.insert(price)
+    return price
 
 
 def append_due(ctx: Any, row_id: str, field: str, item: Any) -> None:

@@ -18,34 +18,17 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from stripecli.emulator import schema
 from stripecli.emulator.behaviours import registry
-from stripecli.emulator.behaviours.common import initial, require_state, set_path
-from stripecli.emulator.context import Context, merge_into
-from stripecli.emulator.errors import EmulatorError, invalid, missing_param
-
-
-def _price(ctx: Context, spec: dict[str, Any], path: str, currency: str | None) -> dict[str, Any]:
-    if spec.get("price"):
-        return ctx.load(spec["price"], ("price",), param="%s[price]" % path)
-    data = spec.get("price_data")
-    if not data:
-        raise missing_param("%s[price]" % path)
-    price = ctx.build("price")
-    initial(ctx, price)
-    merge_into(price, {k: v for k, v in data.items() if schema.has_field("price", k)})
-    ctx.load(price.get("product") or "", ("product",), param="%s[price_data][product]" % path)
-    price["type"] = "recurring" if price.get("recurring") else "one_time"
-    price["currency"] = price.get("currency") or currency or "usd"
-    ctx.insert(price)
-    return price
+from stripecli.emulator.behaviours.common import line_item_price, make_object, require_state, set_path
+from stripecli.emulator.context import Context
+from stripecli.emulator.errors import EmulatorError, invalid
 
 
 def _set_items(ctx: Context, quote: dict[str, Any], specs: list[dict[str, Any]]) -> None:
     for row in ctx.store.children(quote["id"], ["item"]):
         ctx.delete(row.id)
     for i, spec in enumerate(specs):
-        price = _price(ctx, spec, "line_items[%d]" % i, quote.get("currency"))
+        price = line_item_price(ctx, spec, "line_items[%d]" % i, quote.get("currency"))
         quantity = int(spec.get("quantity") or 1)
         amount = int(price.get("unit_amount") or 0) * quantity
         product = ctx.find(price.get("product"), ("product",)) or {}
@@ -126,38 +109,24 @@ def _finalize(ctx: Context, quote: dict[str, Any], params: dict[str, Any]) -> di
     return quote
 
 
-def _make(ctx: Context, object_type: str, params: dict[str, Any]) -> dict[str, Any]:
-    """An object made as the API would make it from ``params`` (every family's hooks run)."""
-    from stripecli.emulator import behaviours
-    from stripecli.emulator.operations import given_fields
-
-    obj = ctx.build(object_type)
-    behaviours.initial(ctx, obj)
-    merge_into(obj, given_fields(object_type, params))
-    parent = behaviours.before_create(ctx, obj, params, None)
-    ctx.insert(obj, parent=parent)
-    behaviours.after_create(ctx, obj, params)
-    return obj
-
-
 @registry.action("accept", "quote")
 def _accept(ctx: Context, quote: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     require_state(quote, ("open",), "accept")
     items = _items(ctx, quote["id"])
     recurring = [i for i in items if (i["price"] or {}).get("type") == "recurring"]
     if recurring:
-        sub = _make(ctx, "subscription", {
+        sub = make_object(ctx, "subscription", {
             "customer": quote["customer"], "collection_method": quote.get("collection_method"),
             "items": [{"price": i["price"]["id"], "quantity": i["quantity"]} for i in recurring],
             "metadata": dict((quote.get("subscription_data") or {}).get("metadata") or {}),
         })
         quote["subscription"] = sub["id"]
     else:
-        invoice = _make(ctx, "invoice", {"customer": quote["customer"],
+        invoice = make_object(ctx, "invoice", {"customer": quote["customer"],
                                          "collection_method": quote.get("collection_method") or "charge_automatically",
                                          "description": quote.get("description")})
         for i in items:
-            _make(ctx, "invoiceitem", {"customer": quote["customer"], "invoice": invoice["id"],
+            make_object(ctx, "invoiceitem", {"customer": quote["customer"], "invoice": invoice["id"],
                                        "price": i["price"]["id"], "quantity": i["quantity"]})
         invoice = ctx.find(invoice["id"], ("invoice",)) or invoice
         registry.action_for("finalize-invoice", "invoice")(ctx, invoice, {})

@@ -20,7 +20,7 @@ from typing import Any
 
 from stripecli import calendar
 from stripecli.emulator.behaviours import registry
-from stripecli.emulator.behaviours.common import require_state, timestamp_param
+from stripecli.emulator.behaviours.common import make_object, require_state, timestamp_param
 from stripecli.emulator.context import Context
 from stripecli.emulator.errors import invalid, missing_param
 
@@ -90,14 +90,12 @@ def _schedule_created(ctx: Context, schedule: dict[str, Any], params: dict[str, 
 
 
 def _make_subscription(ctx: Context, schedule: dict[str, Any], phase: dict[str, Any]) -> dict[str, Any]:
-    from stripecli.emulator.behaviours.quotes import _make
-
     params: dict[str, Any] = {"customer": schedule["customer"],
                               "items": [{"price": i["price"], "quantity": i["quantity"]} for i in phase["items"]]}
     for name in ("collection_method", "default_payment_method"):
         if phase.get(name):
             params[name] = phase[name]
-    return _make(ctx, "subscription", params)
+    return make_object(ctx, "subscription", params)
 
 
 def _start(ctx: Context, schedule: dict[str, Any]) -> None:
