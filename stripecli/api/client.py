@@ -249,7 +249,7 @@ class StripeClient:
             if 200 <= status < 300:
                 return response.content if raw else _decode(response, prepared.url, request_id)
             if attempt < attempts and _should_retry(status, response.headers):
-                delay = _retry_after(response.headers)
+                delay = retry_after(response.headers)
                 if delay is None:
                     delay = self._backoff(attempt)
                 self._retry(delay, attempt + 1, attempts, "HTTP %d" % status)
@@ -327,7 +327,10 @@ def _should_retry(status: int, headers: Any) -> bool:
     return status in (409, 429) or status >= 500
 
 
-def _retry_after(headers: Any) -> float | None:
+def retry_after(headers: Any) -> float | None:
+    """The wait a ``Retry-After`` header asks for, in seconds (a number or an HTTP date), clamped
+    to 0..MAX_RETRY_AFTER; ``None`` when there is none or it cannot be read. The client's retries
+    and the bulk pacer both honour it."""
     value = headers.get("retry-after")
     if not value:
         return None

@@ -81,12 +81,12 @@ class Pacer:
                         self.rate = min(self.rate, self.limit)
 
     def _throttle(self, headers: Any) -> None:
-        from stripecli.api.client import _retry_after
+        from stripecli.api.client import retry_after
 
         now = self._clock()
         self.throttled += 1
         self._streak += 1
-        pause = _retry_after(headers)
+        pause = retry_after(headers)
         if pause is None:
             pause = min(PAUSE_START * 2 ** (self._streak - 1), PAUSE_MAX)
         self._paused_until = max(self._paused_until, now + pause)
