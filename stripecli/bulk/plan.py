@@ -4,7 +4,7 @@ A line's fields are the operation's path ids (by their name, e.g. ``customer``, 
 last one) and its params. The params given on the command line (typed flags, ``-d``,
 ``--data-json``) apply to every line; a line's own fields win over them.
 
-The check is the model's, the one the emulator answers with (``stripecli.emulator.validate``,
+The check is the model's, the one the emulator answers with (``stripecli.model.params``,
 Stripe's rules: unknown params, types, enums, required params, what may be unset with ``""``).
 Values in a file are API values, as the API takes them: timestamps are Unix seconds (the
 relative forms flags accept, such as ``+30d``, would change between a run and its resumption).
@@ -133,13 +133,12 @@ def _take_path_ids(op: dict, fields: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _check(op: dict, params: dict[str, Any]) -> None:
-    from stripecli.emulator.errors import EmulatorError
-    from stripecli.emulator.validate import validate
+    from stripecli.model.params import ParamError, validate
 
     specs = op.get("params") or []
     try:
         validate(specs, params)
-    except EmulatorError as err:
+    except ParamError as err:
         message = err.message
         if err.param and err.param not in message:
             message += f" (param {err.param})"

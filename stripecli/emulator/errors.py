@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from stripecli.model import params as _params
+
 
 class EmulatorError(Exception):
     """An API error: raised anywhere in the handler, turned into one response."""
@@ -50,12 +52,17 @@ def invalid(message: str, *, param: str | None = None, code: str | None = None) 
     return EmulatorError(400, message, code=code, param=param)
 
 
+def param_error(err: _params.ParamError) -> EmulatorError:
+    """A param the model's rules refuse, answered as Stripe does: 400 with its code and param."""
+    return EmulatorError(400, err.message, code=err.code, param=err.param)
+
+
 def unknown_param(name: str) -> EmulatorError:
-    return EmulatorError(400, "Received unknown parameter: %s" % name, code="parameter_unknown", param=name)
+    return param_error(_params.unknown_param(name))
 
 
 def missing_param(name: str) -> EmulatorError:
-    return EmulatorError(400, "Missing required param: %s." % name, code="parameter_missing", param=name)
+    return param_error(_params.missing_param(name))
 
 
 def no_such(display: str, object_id: str, *, param: str | None = "id") -> EmulatorError:
