@@ -5,6 +5,10 @@ The directory is ``STRIPECLI_CONFIG_DIR`` when set, else the platform's config d
 (``platformdirs.user_config_dir("stripecli")``: ``~/.config/stripecli`` on Linux). It is created
 0700 and both files are written 0600, atomically (a temporary file renamed over the old one).
 
+``default_data_dir()`` is where stripecli keeps data (``STRIPECLI_DATA_DIR``, else the platform's
+user data dir): the emulator's database and the ``--from`` journals. Neutral: the emulator and the
+command side both read it, so this module imports neither.
+
 ``profiles.toml`` looks like this::
 
     default_profile = "default"
@@ -46,6 +50,17 @@ def config_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir("stripecli", appauthor=False))
+
+
+def default_data_dir() -> str:
+    """``STRIPECLI_DATA_DIR``, else the platform's user data directory for stripecli: the
+    emulator's database and the ``--from`` journals live there."""
+    env = os.environ.get("STRIPECLI_DATA_DIR")
+    if env:
+        return env
+    import platformdirs
+
+    return platformdirs.user_data_dir("stripecli")
 
 
 def profiles_path() -> Path:

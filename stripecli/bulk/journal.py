@@ -67,7 +67,7 @@ class History:
 
 
 def journal_dir() -> Path:
-    from stripecli.emulator.store import default_data_dir
+    from stripecli.config import default_data_dir
 
     return Path(default_data_dir()) / "bulk"
 

@@ -18,6 +18,7 @@ import sqlite3
 import time
 from typing import Any, Iterable
 
+from stripecli.config import default_data_dir  # where the database lives (shared with --from journals)
 from stripecli.emulator.database import Database
 from stripecli.emulator.datafiles import create_private, sizes
 from stripecli.emulator.tables import (SEARCH_FORGET, SEARCH_PUT, ensure_schema, search_changes, search_number,
@@ -83,16 +84,6 @@ CREATE TABLE IF NOT EXISTS delivery_attempts (
 """
 
 IDEMPOTENCY_TTL = 24 * 3600
-
-
-def default_data_dir() -> str:
-    """``STRIPECLI_DATA_DIR``, else the platform's user data directory for stripecli."""
-    env = os.environ.get("STRIPECLI_DATA_DIR")
-    if env:
-        return env
-    import platformdirs
-
-    return platformdirs.user_data_dir("stripecli")
 
 
 def database_path(data_dir: str | None = None) -> str:
