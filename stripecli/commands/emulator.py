@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from typing import Optional
 
 import typer
 
-from stripecli import exit_codes
+from stripecli import exit_codes, session
+from stripecli.errors import CliError, UsageError
 from stripecli.surface.options import Integer
 
 app = typer.Typer(
@@ -53,15 +53,13 @@ def serve(
     from stripecli.emulator.server import is_loopback, serve as run
 
     if not is_loopback(host) and not allow_remote:
-        sys.stderr.write("error: --host %s is not a loopback address; the emulator accepts any sk_test_ key, so "
-                         "pass --allow-remote to listen on it anyway\n" % host)
-        raise typer.Exit(exit_codes.USAGE)
+        raise UsageError("--host %s is not a loopback address; the emulator accepts any sk_test_ key, so "
+                         "pass --allow-remote to listen on it anyway" % host)
     try:
         directory = _data_dir(data_dir)
         run(directory, host, port, allow_remote=allow_remote, background=[_webhook_deliveries(directory)])
     except OSError as exc:
-        sys.stderr.write("error: cannot listen on %s:%d: %s\n" % (host, port, exc.strerror or exc))
-        raise typer.Exit(exit_codes.API_ERROR)
+        raise CliError("cannot listen on %s:%d: %s" % (host, port, exc.strerror or exc), exit_codes.API_ERROR) from None
 
 
 def _webhook_deliveries(directory: str):
@@ -78,7 +76,7 @@ def reset(data_dir: Optional[str] = typer.Option(None, "--data-dir", help=DATA_D
     directory = _data_dir(data_dir)
     path = os.path.join(directory, DB_NAME)
     if not os.path.exists(path):
-        sys.stderr.write("nothing to reset: no emulator database at %s\n" % path)
+        session.current().say("nothing to reset: no emulator database at %s" % path)
         return
     store = Store(directory)
     try:
@@ -87,8 +85,8 @@ def reset(data_dir: Optional[str] = typer.Option(None, "--data-dir", help=DATA_D
         store.close()
     total = sum(counts.values())
     detail = ", ".join("%d %s" % (n, t) for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    sys.stderr.write("emptied %s: %d object%s%s\n" % (path, total, "" if total == 1 else "s",
-                                                       " (%s)" % detail if detail else ""))
+    session.current().say("emptied %s: %d object%s%s" % (path, total, "" if total == 1 else "s",
+                                                          " (%s)" % detail if detail else ""))
 
 
 @app.command("status")
@@ -110,8 +108,8 @@ def status(data_dir: Optional[str] = typer.Option(None, "--data-dir", help=DATA_
         finally:
             store.close()
     sizes.pop("objects", None)
-    sys.stdout.write(json.dumps({"data_dir": directory, "database": path, "exists": os.path.exists(path),
-                                 "objects": counts, **sizes}, indent=2) + "\n")
+    report = {"data_dir": directory, "database": path, "exists": os.path.exists(path), "objects": counts, **sizes}
+    session.current().env.stdout.write(json.dumps(report, indent=2) + "\n")
 
 
 DELIVERY_STATUSES = ("pending", "succeeded", "failed")
@@ -128,8 +126,6 @@ def deliveries(
     data_dir: Optional[str] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
 ) -> None:
     """Show webhook deliveries: endpoint, status, attempts and the endpoint's last answer."""
-    from stripecli.errors import UsageError
-
     if status is not None and status not in DELIVERY_STATUSES:
         raise UsageError("invalid value for --status: '%s' is not one of: %s" % (status, ", ".join(DELIVERY_STATUSES)))
     if fmt not in ("text", "json"):
@@ -148,17 +144,19 @@ def deliveries(
                 rows = list_deliveries(store, event_id, status=status, limit=limit)
         finally:
             store.close()
+    current = session.current()
+    out = current.env.stdout
     if fmt == "json":
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        out.write(json.dumps(rows, indent=2) + "\n")
         return
     if not rows:
-        sys.stderr.write("no webhook deliveries%s\n" % (" for %s" % event_id if event_id else ""))
+        current.say("no webhook deliveries%s" % (" for %s" % event_id if event_id else ""))
         return
     for row in rows:
-        sys.stdout.write(_delivery_line(row) + "\n")
+        out.write(_delivery_line(row) + "\n")
         if event_id:
             for attempt in row["attempt_log"]:
-                sys.stdout.write("  " + _attempt_line(attempt) + "\n")
+                out.write("  " + _attempt_line(attempt) + "\n")
 
 
 def _when(ts: float) -> str:

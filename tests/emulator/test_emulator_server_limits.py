@@ -218,6 +218,19 @@ def test_a_non_loopback_host_is_refused_without_the_flag(tmp_path):
     assert not (tmp_path / "d").exists()
 
 
+def test_a_port_already_taken_is_one_error_line_and_exit_code_1(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "stripecli", "emulator", "serve", "--port", str(port),
+                   "--data-dir", str(tmp_path / "d")]
+        result = subprocess.run(command, capture_output=True, text=True, env=_env(), cwd=str(ROOT), timeout=60)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == ["error: cannot listen on 127.0.0.1:%d: Address already in use" % port]
+
+
 def test_a_non_loopback_host_with_the_flag_serves_and_warns(tmp_path):
     log = tmp_path / "serve.log"
     with open(log, "wb") as handle:
