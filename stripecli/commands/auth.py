@@ -13,6 +13,7 @@ from typing import Any, Optional
 import typer
 
 from stripecli import exit_codes
+from stripecli.commands import auth_keys
 from stripecli.errors import AuthError, CliError, UsageError
 from stripecli.surface.options import GlobalOptions
 
@@ -25,14 +26,6 @@ app = typer.Typer(
 
 PROFILE_HELP = "Profile name (default: STRIPE_PROFILE, then the default profile)."
 OUTPUT_HELP = "Output format: text or json."
-
-
-def prompt_secret(prompt: str) -> str:
-    """Read a secret from the terminal without echoing it (tests replace this function)."""
-    import getpass
-    import sys
-
-    return getpass.getpass(prompt, stream=sys.stderr)
 
 
 def _session(**options: Any) -> Any:
@@ -64,35 +57,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _account_name(account: dict[str, Any]) -> str | None:
-    settings = account.get("settings") or {}
-    dashboard = settings.get("dashboard") or {} if isinstance(settings, dict) else {}
-    profile = account.get("business_profile") or {}
-    name = (dashboard.get("display_name") if isinstance(dashboard, dict) else None) or (
-        profile.get("name") if isinstance(profile, dict) else None)
-    return name if isinstance(name, str) and name else None
-
-
-def _read_key(env: Any, from_stdin: bool) -> str:
-    if from_stdin:
-        line = env.stdin.readline()
-        key = line.strip()
-        if not key:
-            raise UsageError("--api-key-stdin: stdin was empty; pipe the secret key, e.g. "
-                             "'stripecli auth login --api-key-stdin < key.txt'")
-        return key
-    if not env.stdin_isatty:
-        raise UsageError("stdin is not a terminal, so the key cannot be asked for: pipe it in with "
-                         "--api-key-stdin (e.g. 'printenv KEY | stripecli auth login --api-key-stdin')")
-    try:
-        key = prompt_secret("Secret key (sk_test_..., sk_live_..., rk_test_... or rk_live_...): ").strip()
-    except EOFError:
-        key = ""
-    if not key:
-        raise UsageError("no key was entered; nothing was stored")
-    return key
-
-
 # -- login ---------------------------------------------------------------------------------
 
 
@@ -120,7 +84,7 @@ def login(
     env, api_base = session.env, session.options.api_base
     data = config.load_profiles()
     name = config.validate_profile_name(config.selected_profile_name(session.options.profile, data, session.environ))
-    key = _read_key(env, api_key_stdin)
+    key = auth_keys.read_key(env, api_key_stdin)
     mode = credentials.check_secret_key(key, "the key")
     masked = mask_key(key)
 
@@ -146,26 +110,15 @@ def login(
         else:
             verified = True
         account_id = account.get("id") if isinstance(account.get("id"), str) else None
-        account_name = _account_name(account)
+        account_name = auth_keys.account_name(account)
 
     previous = (config.get_profile(name, data) or {}).get(mode)
     previous_storage = previous.get("storage", "keyring") if isinstance(previous, dict) else None
-    if insecure_storage:
-        path = config.write_file_key(name, mode, key)
+    storage, path = auth_keys.store_key(name, mode, key, insecure=insecure_storage, previous_storage=previous_storage)
+    if path is not None:
         _say(env, f"warning: the {mode} key is stored unencrypted in {path} (readable only by you, mode 0600); "
                   "anyone with access to your account or its backups can read it. Prefer the OS keyring where "
                   "there is one.")
-        if previous_storage == "keyring":
-            try:
-                credentials.keyring_delete(name, mode)
-            except CliError:
-                pass
-        storage = "file"
-    else:
-        credentials.keyring_set(name, mode, key)
-        if previous_storage == "file":
-            config.delete_file_key(name, mode)
-        storage = "keyring"
 
     entry: dict[str, Any] = {"key": masked, "storage": storage, "saved_at": _now(), "verified": verified}
     if account_id:
@@ -227,7 +180,7 @@ def status(
                 account = client.send(ApiRequest("GET", "/v1/account"))
             valid = True
             if isinstance(account.get("id"), str):
-                account_id, account_name = account["id"], _account_name(account)
+                account_id, account_name = account["id"], auth_keys.account_name(account)
         except AuthenticationError as err:
             valid = False
             failure = AuthError(f"the key {creds.masked_key} is invalid: the API rejected it "
@@ -334,27 +287,6 @@ def switch(name: str = typer.Argument(..., metavar="NAME", help="The profile to 
     return exit_codes.OK
 
 
-def _delete_keys(name: str, record: dict) -> str | None:
-    """Delete ``name``'s keys (keyring items, then the file kept by --insecure-storage); what went
-    wrong, or None when nothing of the profile's is left."""
-    from stripecli import config, credentials
-
-    for mode in config.MODES:
-        entry = record.get(mode)
-        if not isinstance(entry, dict) or entry.get("storage", "keyring") != "keyring":
-            continue
-        try:
-            credentials.keyring_delete(name, mode)
-        except CliError as err:
-            reason = err.message.removesuffix(": " + credentials.NO_KEYRING_CHOICES)
-            return f"{credentials.SERVICE}/{credentials.keyring_username(name, mode)}: {reason}"
-    try:
-        config.delete_file_key(name)
-    except OSError as exc:
-        return f"{config.credentials_path()}: {exc.strerror or exc}"
-    return None
-
-
 @app.command()
 def logout(
     profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP, metavar="NAME"),
@@ -389,7 +321,7 @@ def logout(
     for name in names:
         # The keys go first: a profile is removed only once nothing it points to is left behind,
         # so a keyring that fails or hangs never leaves a key nobody knows about.
-        problem = _delete_keys(name, profiles.get(name) if isinstance(profiles.get(name), dict) else {})
+        problem = auth_keys.delete_keys(name, profiles.get(name) if isinstance(profiles.get(name), dict) else {})
         if problem:
             kept.append(f"profile '{name}' is kept: its key could not be deleted from the OS keyring ({problem})")
             continue

@@ -26,10 +26,10 @@ def profiles_text(config_dir) -> str:
 
 
 def test_login_by_hidden_prompt_verifies_and_stores_the_key_in_the_keyring(run_cli, api, memory_keyring, config_dir, monkeypatch):
-    from stripecli.commands import auth
+    from stripecli.commands import auth_keys
 
     prompts = []
-    monkeypatch.setattr(auth, "prompt_secret", lambda prompt: prompts.append(prompt) or TEST_KEY)
+    monkeypatch.setattr(auth_keys, "prompt_secret", lambda prompt: prompts.append(prompt) or TEST_KEY)
     api.on("GET", "/v1/account", account_reply())
 
     result = run_cli("auth", "login", "--api-base", api.url, tty=True)
