@@ -93,3 +93,10 @@ def bad(response: httpx.Response, status: int = 400) -> dict[str, Any]:
     """The ``error`` hash of an answer with ``status``."""
     assert response.status_code == status, response.text
     return response.json()["error"]
+
+
+def pay(api, method: str = "pm_card_visa", amount: int = 2000, currency: str = "usd", **extra: Any) -> httpx.Response:
+    """A PaymentIntent created and confirmed with ``method`` (a test payment method), through ``api``."""
+    data = {"amount": amount, "currency": currency, "payment_method": method, "confirm": "true"}
+    data.update(extra)
+    return api.post("/v1/payment_intents", data=data)

@@ -4,16 +4,10 @@ Stripe's event names, order and ``previous_attributes``."""
 
 from __future__ import annotations
 
-from tests.emulator.helpers import bad, ok, wait_for
+from tests.emulator.helpers import bad, ok, pay, wait_for
 
 T0 = 1_700_000_000  # 2023-11-14T22:13:20Z, a Tuesday
 DAY = 86400
-
-
-def pay(api, method="pm_card_visa", amount=2000, currency="usd", **extra):
-    data = {"amount": amount, "currency": currency, "payment_method": method, "confirm": "true"}
-    data.update(extra)
-    return api.post("/v1/payment_intents", data=data)
 
 
 def events(api, object_id=None):

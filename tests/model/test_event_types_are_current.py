@@ -3,28 +3,13 @@ SDK wheel."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from tests.model.generators import ROOT, generator_and_wheels
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "stripecli" / "emulator" / "event_types.json"
-CACHE = ROOT / ".cache" / "wheels"
 
 
 def test_regenerating_the_event_types_changes_nothing(tmp_path):
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import gen_event_types
-    finally:
-        sys.path.pop(0)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    try:
-        wheels = gen_event_types.download_wheels(CACHE)
-    except (subprocess.CalledProcessError, OSError) as exc:
-        pytest.skip(f"the pinned stripe wheels cannot be downloaded here: {exc}")
+    gen_event_types, wheels = generator_and_wheels("gen_event_types")
     out = tmp_path / "event_types.json"
     gen_event_types.write(gen_event_types.build(wheels), out)
     assert out.read_bytes() == COMMITTED.read_bytes(), "stale: run python tools/gen_event_types.py"
