@@ -66,7 +66,7 @@ def _customer_source(ctx: Context, obj: dict[str, Any], params: dict[str, Any]) 
     if not customer_id or ctx.route is None or not ctx.route.path.startswith("/v1/customers/"):
         return
     from stripecli.emulator import cards
-    from stripecli.emulator.behaviours.methods import _legacy_card, _use_token, check_attachable
+    from stripecli.emulator.behaviours.methods import check_attachable, legacy_card, use_token
     from stripecli.emulator.errors import invalid, missing_param
 
     customer = ctx.load(customer_id, ("customer",), param="customer")
@@ -79,10 +79,10 @@ def _customer_source(ctx: Context, obj: dict[str, Any], params: dict[str, Any]) 
         if stored is None or not stored.get("_card"):
             raise invalid("The emulator adds card sources from a card token (tok_visa, tok_... of POST /v1/tokens); "
                           "%r is not one." % (ref,), param="source")
-        _use_token(ctx, stored, "source")
+        use_token(ctx, stored, "source")
         card = cards.by_number(stored["_card"])
     check_attachable(card)
-    legacy = _legacy_card(ctx, card, customer=customer_id)
+    legacy = legacy_card(ctx, card, customer=customer_id)
     legacy.update(_card=card.number, metadata=dict(params.get("metadata") or {}))
     obj.clear()
     obj.update(ctx.build("card", legacy, created=ctx.time_for(customer)))

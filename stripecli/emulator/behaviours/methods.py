@@ -74,7 +74,7 @@ def resolve(ctx: Context, ref: Any, *, param: str = "payment_method", customer: 
         return found
     token = ctx.find(ref, ("token",))
     if token is not None:
-        _use_token(ctx, token, param)
+        use_token(ctx, token, param)
         return new_payment_method(ctx, cards.by_number(token["_card"]), customer=customer)
     raise no_such("PaymentMethod", str(ref), param=param)
 
@@ -114,7 +114,8 @@ def _from_data(ctx: Context, data: dict[str, Any], *, param: str, customer: str 
                               exp_year=card_params.get("exp_year"), params=data)
 
 
-def _use_token(ctx: Context, token: dict[str, Any], param: str) -> None:
+def use_token(ctx: Context, token: dict[str, Any], param: str) -> None:
+    """Mark a token used; 400 ``token_already_used`` if it was (a token is good for one use)."""
     if token.get("used"):
         raise invalid("You cannot use a Stripe token more than once: %s." % token["id"], param=param,
                       code="token_already_used")
@@ -155,7 +156,7 @@ def _payment_method_create(ctx: Context, method: dict[str, Any], params: dict[st
         token = cards.by_alias(card_params["token"])
         if token is None:
             stored = ctx.load(card_params["token"], ("token",), param="card[token]")
-            _use_token(ctx, stored, "card[token]")
+            use_token(ctx, stored, "card[token]")
             token = cards.by_number(stored["_card"])
         card = token
     elif card_params.get("number"):
@@ -192,7 +193,8 @@ def _detach(ctx: Context, method: dict[str, Any], params: dict[str, Any]) -> dic
     return method
 
 
-def _legacy_card(ctx: Context, card: cards.TestCard, *, customer: str | None = None) -> dict[str, Any]:
+def legacy_card(ctx: Context, card: cards.TestCard, *, customer: str | None = None) -> dict[str, Any]:
+    """A ``card`` object (a token's card, a customer's card source) for a test card."""
     details = cards.card_details(card, year_now=_year(ctx))
     return {
         "id": schema.new_id("card"), "object": "card", "brand": LEGACY_BRANDS.get(card.brand, "Unknown"),
@@ -221,7 +223,7 @@ def _token_create(ctx: Context, token: dict[str, Any], params: dict[str, Any]) -
             else token.get("type") or "card")
         return
     token["type"] = "card"
-    token["card"] = _legacy_card(ctx, card)
+    token["card"] = legacy_card(ctx, card)
     token["used"] = False
     token["client_ip"] = None
     token["_card"] = card.number
@@ -235,10 +237,10 @@ def charge_source(ctx: Context, ref: Any, customer: dict[str, Any] | None) -> di
     if card is None and isinstance(ref, str):
         token = ctx.find(ref, ("token",))
         if token is not None:
-            _use_token(ctx, token, "source")
+            use_token(ctx, token, "source")
             card = cards.by_number(token["_card"])
     if card is not None:
-        legacy = _legacy_card(ctx, card)
+        legacy = legacy_card(ctx, card)
         legacy["_card"] = card.number
         return legacy
     found = ctx.find(ref, PAYMENT_METHOD_TYPES) if isinstance(ref, str) else None
@@ -297,10 +299,10 @@ def _apply_customer_methods(ctx: Context, customer: dict[str, Any], params: dict
         card = cards.by_alias(source)
         if card is None:
             stored = ctx.load(source, ("token",), param="source")
-            _use_token(ctx, stored, "source")
+            use_token(ctx, stored, "source")
             card = cards.by_number(stored["_card"])
         check_attachable(card)
-        legacy = _legacy_card(ctx, card, customer=customer["id"])
+        legacy = legacy_card(ctx, card, customer=customer["id"])
         legacy["_card"] = card.number
         ctx.insert(legacy, parent=customer["id"])
         customer["default_source"] = legacy["id"]
