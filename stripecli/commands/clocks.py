@@ -17,7 +17,7 @@ from typer.core import TyperOption
 from stripecli.calendar import add_months
 from stripecli import exit_codes
 from stripecli.errors import CliError, UsageError, WaitTimeout
-from stripecli.surface.build import ModelCommand, _PathArgument, escape
+from stripecli.surface.build import ModelCommand, PathArgument, escape
 from stripecli.surface.options import GlobalOptions, global_options
 from stripecli.surface.values import TIMESTAMP_HELP, format_timestamp, parse_timestamp
 
@@ -224,7 +224,7 @@ def advance_command() -> click.Command:
     return ModelCommand(
         name="advance",
         params=[
-            _PathArgument("clock", "CLOCK", "The test clock (clock_...)."),
+            PathArgument("clock", "CLOCK", "The test clock (clock_...)."),
             TyperOption(param_decls=["--to", "to"], metavar="TIME", rich_help_panel="Parameters",
                         help=f"Advance to this time: {TIMESTAMP_HELP}."),
             TyperOption(param_decls=["--by", "by"], metavar="OFFSET", rich_help_panel="Parameters",
@@ -282,7 +282,7 @@ def show_command() -> click.Command:
                if o.name not in ("g_dry_run", "g_fields")]
     return ModelCommand(
         name="show",
-        params=[_PathArgument("clock", "CLOCK", "The test clock (clock_...)."), *options],
+        params=[PathArgument("clock", "CLOCK", "The test clock (clock_...)."), *options],
         callback=_show,
         help="A test clock with the customers on it and their subscriptions (status, current period), "
              "to see what an advance did.\n\nGET /v1/test_helpers/test_clocks/{test_clock}, "

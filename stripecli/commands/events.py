@@ -15,7 +15,7 @@ import click
 from typer.core import TyperOption
 
 from stripecli.errors import CliError, UsageError
-from stripecli.surface.build import ModelCommand, _PathArgument, escape
+from stripecli.surface.build import ModelCommand, PathArgument, escape
 from stripecli.surface.options import GlobalOptions
 
 
@@ -89,7 +89,7 @@ def resend_command() -> click.Command:
     return ModelCommand(
         name="resend",
         params=[
-            _PathArgument("event", "EVENT", "The event to deliver again (evt_...)."),
+            PathArgument("event", "EVENT", "The event to deliver again (evt_...)."),
             TyperOption(param_decls=["--webhook-endpoint", "webhook_endpoint"], metavar="we_...",
                         rich_help_panel="Parameters",
                         help="Only to this webhook endpoint (required on a real account)."),

@@ -13,7 +13,7 @@ from typing import Any
 import click
 from typer.core import TyperOption
 
-from stripecli.surface.build import ModelCommand, _PathArgument
+from stripecli.surface.build import ModelCommand, PathArgument
 from stripecli.surface.options import GlobalOptions, global_options
 
 # The global options a fixture run uses: where to send and as whom; not output or --dry-run
@@ -87,7 +87,7 @@ def _run(**kwargs: Any) -> int:
 
 command = ModelCommand(
     name="fixtures",
-    params=[_PathArgument("file", "FILE", "A fixture file (JSON, the format of Stripe's CLI)."), format_option(),
+    params=[PathArgument("file", "FILE", "A fixture file (JSON, the format of Stripe's CLI)."), format_option(),
             *connection_options()],
     callback=_run,
     help="Run a fixture file: a sequence of API calls in the JSON format of Stripe's CLI.\n\n"

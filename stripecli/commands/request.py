@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from stripecli.surface.build import ModelCommand, _PathArgument
+from stripecli.surface.build import ModelCommand, PathArgument
 from stripecli.surface.options import GlobalOptions, global_options
 
 METHODS = ("GET", "POST", "DELETE")
@@ -52,8 +52,8 @@ def _as_sent(path: str) -> str:
 command = ModelCommand(
     name="request",
     params=[
-        _PathArgument("method", "METHOD", "GET, POST or DELETE."),
-        _PathArgument("path", "PATH", "API path such as /v1/customers/cus_123."),
+        PathArgument("method", "METHOD", "GET, POST or DELETE."),
+        PathArgument("path", "PATH", "API path such as /v1/customers/cus_123."),
         *global_options(paging=True, post=True),
     ],
     callback=_run,

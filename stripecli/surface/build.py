@@ -147,7 +147,7 @@ def build_command(name: str, op: Operation) -> click.Command:
     specs = flag_specs(op.get("params", []))
     bulk = op["method"] in ("POST", "DELETE")  # creates, updates, deletes, actions take --from
     path_args = [
-        _PathArgument(f"path_{i}", pp["metavar"], f"The {pp['name']} in {op['path']}.", required=not bulk)
+        PathArgument(f"path_{i}", pp["metavar"], f"The {pp['name']} in {op['path']}.", required=not bulk)
         for i, pp in enumerate(op.get("path_params", []))
     ]
     paging = op.get("returns") in ("list", "search")
@@ -188,7 +188,7 @@ def build_command(name: str, op: Operation) -> click.Command:
     )
 
 
-class _PathArgument(click.Argument):
+class PathArgument(click.Argument):
     """A positional path parameter that shows up in help with its description."""
 
     def __init__(self, name: str, metavar: str, help_text: str, required: bool = True):

@@ -73,3 +73,16 @@ def test_exit_codes_are_written_in_one_module_only():
             if literal.search(line) and "noqa" not in line:
                 offenders.append(f"{path.relative_to(PACKAGE.parent)}:{number}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_no_module_imports_another_modules_private_names():
+    """What one module shares with another has a public name: ``from stripecli.x import _helper``
+    means the helper belongs in a shared place under a public name (function-local imports too)."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("stripecli")):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        offenders.append(f"{path.relative_to(PACKAGE.parent)} imports {alias.name} from {node.module}")
+    assert not offenders, "\n".join(offenders)
