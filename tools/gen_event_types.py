@@ -20,15 +20,13 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import ast
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_model import PINNED, Wheel, download_wheels  # noqa: E402  (the same pinned wheels as the model)
+from gen_model import PINNED, Wheel, build_from_wheels, generator_args  # noqa: E402  (the same pinned wheels as the model)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "stripecli" / "emulator" / "event_types.json"
@@ -77,17 +75,8 @@ def write(data: dict, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--wheels", type=Path, default=None,
-                    help="directory holding (or receiving) the pinned stripe wheels")
-    args = ap.parse_args(argv)
-    if args.wheels:
-        args.wheels.mkdir(parents=True, exist_ok=True)
-        data = build(download_wheels(args.wheels))
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            data = build(download_wheels(Path(tmp)))
+    args = generator_args(__doc__, DEFAULT_OUT, argv)
+    data = build_from_wheels(build, args.wheels)
     write(data, args.out)
     print("wrote %d event types (API %s) to %s" % (len(data["types"]), data["api_version"], args.out))
     return 0

@@ -33,7 +33,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 if TYPE_CHECKING:  # the records written are the model's named shapes
     from stripecli.model.shapes import Operation
@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # the records written are the model's named shapes
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "stripecli" / "model" / "overlay"
 DEFAULT_OUT = ROOT / "stripecli" / "model" / "data"
+T = TypeVar("T")
 
 # The SDK builds the model is read from. GA first; the public-preview build only adds the
 # operations that the GA build does not have (marked preview, with the preview API version).
@@ -106,6 +107,25 @@ def download_wheels(dest: Path) -> dict[str, Path]:
             subprocess.run(cmd, check=True)
         out[kind] = target
     return out
+
+
+def generator_args(doc: str, default_out: Path, argv: list[str] | None) -> argparse.Namespace:
+    """The options of a generator that reads the pinned wheels: ``--out`` and ``--wheels``."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=default_out)
+    ap.add_argument("--wheels", type=Path, default=None,
+                    help="directory holding (or receiving) the pinned stripe wheels")
+    return ap.parse_args(argv)
+
+
+def build_from_wheels(build: Callable[[dict[str, Path]], T], directory: Path | None) -> T:
+    """``build(wheels)`` over the pinned wheels, kept in ``directory`` (downloaded into it when
+    missing), else downloaded into a temporary directory."""
+    if directory:
+        directory.mkdir(parents=True, exist_ok=True)
+        return build(download_wheels(directory))
+    with tempfile.TemporaryDirectory() as tmp:
+        return build(download_wheels(Path(tmp)))
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -769,19 +789,8 @@ ROUTE_COLUMNS = ("group", "resource", "verb", "method", "path", "returns", "obje
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--wheels", type=Path, default=None,
-                    help="directory holding (or receiving) the pinned stripe wheels")
-    args = ap.parse_args(argv)
-    if args.wheels:
-        args.wheels.mkdir(parents=True, exist_ok=True)
-        wheels = download_wheels(args.wheels)
-        model = build(wheels)
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            wheels = download_wheels(Path(tmp))
-            model = build(wheels)
+    args = generator_args(__doc__, DEFAULT_OUT, argv)
+    model = build_from_wheels(build, args.wheels)
     if args.out.exists():
         for old in args.out.rglob("*.json"):
             old.unlink()
