@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 from typing import Any
 
@@ -117,7 +116,8 @@ def tail(
     paths = parse_paths(filter_request_path)
     from stripecli import session
 
-    if not session.for_command(GlobalOptions(local=local)).local:
+    current = session.for_command(GlobalOptions(local=local))
+    if not current.local:
         raise UsageError("logs tail reads the local emulator's request log only (--local): Stripe's request-log "
                          "stream is not a public API; see your Dashboard's logs for a real account")
     from stripecli.emulator import requestlog
@@ -125,8 +125,8 @@ def tail(
 
     store = Store(default_data_dir())
     after = requestlog.latest(store)
-    sys.stderr.write(f"Tailing the emulator's request log ({store.path}); ^C to quit\n")
-    sys.stderr.flush()
+    current.say(f"Tailing the emulator's request log ({store.path}); ^C to quit")
+    out = current.env.stdout
     render = json_line if fmt == "json" else text_line
     import threading
 
@@ -140,9 +140,9 @@ def tail(
             for row in rows:
                 after = row["seq"]
                 if matches(row, statuses, methods, paths):
-                    sys.stdout.write(render(row) + "\n")
+                    out.write(render(row) + "\n")
             if rows:
-                sys.stdout.flush()
+                out.flush()
             else:
                 stop.wait(POLL_INTERVAL)
     except KeyboardInterrupt:
