@@ -14,7 +14,8 @@ result of a query matching about a tenth of the objects (``search --all``: time 
 reports the database's bytes per object.
 
 stripecli's database is filled between sizes in-process with the same handler the server runs
-(the fill is not timed). The servers run one at a time on free loopback ports:
+(the fill is not timed). Retrieves, lists and searches at a size see exactly that many customers;
+creates at a size run on a copy of that database, thrown away afterwards. The servers run one at a time on free loopback ports:
 
 - ``stripecli emulator serve`` from this checkout;
 - localstripe (https://pypi.org/project/localstripe/) with its defaults, from ``--localstripe``,
@@ -277,11 +278,22 @@ def main(argv: list[str] | None = None) -> int:
             ids = sample_ids(data_dir, 2000)
             proc, base = start_stripecli(data_dir, tmpdir / ("stripecli-%d.log" % size))
             try:
-                result = measure_http(base, args, ["/v1/customers/" + i for i in ids])
+                result = {"retrieve": load(base, args, paths=["/v1/customers/" + i for i in ids]),
+                          "list": load(base, args, paths=["/v1/customers?limit=10"])}
                 result["search"] = measure_search(base, "user f%d" % unique, "userf%d@example.com" % unique)
             finally:
                 stop(proc)
             result["sizes"] = sizes_of(data_dir)
+            # Creates run on a copy, so that the reads of the next size see exactly that many
+            # customers (a create phase adds ten thousand or more).
+            scratch = tmpdir / ("creates-%d" % size)
+            shutil.copytree(data_dir, scratch)
+            proc, base = start_stripecli(str(scratch), tmpdir / ("stripecli-creates-%d.log" % size))
+            try:
+                result["create"] = load(base, args, paths=["/v1/customers"], method="POST", body=CREATE_BODY)
+            finally:
+                stop(proc)
+                shutil.rmtree(scratch, ignore_errors=True)
             ours[size] = result
 
     print("python %s, %s, %d cores, %d keep-alive connections, %.0f s per phase, loopback" % (
