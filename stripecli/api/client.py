@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from stripecli.api import tls
 from stripecli.api.errors import (
     ApiError,
     AuthenticationError,
@@ -110,7 +111,7 @@ class StripeClient:
                 if not wire.proxy_configured():
                     read = DEFAULT_READ_TIMEOUT if self.config.timeout is None else float(self.config.timeout)
                     self._http = wire.Wire(connect=min(read, DEFAULT_CONNECT_TIMEOUT), read=read,
-                                           ssl_context=_ssl_context(httpx))
+                                           ssl_context=tls.ssl_context(httpx))
                     return self._http
             kwargs: dict[str, Any] = {
                 "timeout": self._timeout(httpx),
@@ -120,7 +121,7 @@ class StripeClient:
             if self.config.transport is not None:
                 kwargs["transport"] = self.config.transport
             else:
-                kwargs["verify"] = _ssl_context(httpx)  # an SSLContext: verification stays on
+                kwargs["verify"] = tls.ssl_context(httpx)  # an SSLContext: verification stays on
             self._http = httpx.Client(**kwargs)
         return self._http
 
@@ -368,38 +369,3 @@ def _decode(response: Any, url: str, request_id: str | None) -> dict[str, Any]:
             request_id=request_id,
             http_status=response.status_code,
         ) from None
-
-
-_SSL_CONTEXTS: dict[tuple[str | None, ...], Any] = {}
-_CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-
-
-def _ssl_context(httpx: Any) -> Any:
-    """The verifying SSLContext for the CA variables as they are now, made once per process: loading
-    the CA bundle costs tens of milliseconds, and ``--from`` makes one client per worker. An
-    SSLContext may be shared by connections on any thread."""
-    import os
-
-    key = tuple(os.environ.get(name) for name in _CA_VARIABLES)
-    ctx = _SSL_CONTEXTS.get(key)
-    if ctx is None:  # two threads may both make one: the first stored is kept
-        ctx = _SSL_CONTEXTS.setdefault(key, _ca_bundle_from_env() or httpx.create_ssl_context(trust_env=True))
-    return ctx
-
-
-def _ca_bundle_from_env() -> Any:
-    """An SSLContext for ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` when httpx's own variables
-    (``SSL_CERT_FILE``, ``SSL_CERT_DIR``) are not set; ``None`` to let httpx decide."""
-    import os
-
-    if os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
-        return None
-    path = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    if not path:
-        return None
-    import ssl
-
-    if os.path.isdir(path):
-        return ssl.create_default_context(capath=path)
-    return ssl.create_default_context(cafile=path)
-

@@ -271,9 +271,9 @@ def test_requests_ca_bundle_is_honoured_with_verification_on(monkeypatch):
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())
-    from stripecli.api.client import _ca_bundle_from_env
+    from stripecli.api.tls import ca_bundle_from_env
 
-    ctx = _ca_bundle_from_env()
+    ctx = ca_bundle_from_env()
     assert isinstance(ctx, ssl.SSLContext) and ctx.verify_mode == ssl.CERT_REQUIRED
     StripeClient(ClientConfig(api_key=FAKE_KEY))._client().close()
 
