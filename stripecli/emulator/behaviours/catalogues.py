@@ -21,7 +21,6 @@ from typing import Any
 from stripecli.emulator import ledger
 from stripecli.emulator.behaviours import registry
 from stripecli.emulator.context import Context
-from stripecli.emulator.errors import no_such
 
 
 @lru_cache(maxsize=1)
@@ -122,10 +121,7 @@ def _account_update(ctx: Context, account: dict[str, Any], params: dict[str, Any
 
 @registry.catalogue("capability")
 def _capabilities(ctx: Context) -> list[dict[str, Any]]:
-    account_id = ctx.values.get("account")
-    account = ctx.find(account_id, ("account",))
-    if account is None:
-        raise no_such("account", account_id or "", param="account")
+    account = ctx.load(ctx.values.get("account") or "", ("account",), param="account", display="account")
     active = bool(account.get("details_submitted"))
     out = []
     for name, detail in sorted((account.get("_capabilities") or {}).items()):

@@ -22,15 +22,13 @@ from typing import Any
 from stripecli.calendar import add_interval
 from stripecli.emulator.behaviours import registry
 from stripecli.emulator.context import Context
-from stripecli.emulator.errors import invalid, no_such
+from stripecli.emulator.errors import invalid
 
 
 @registry.hook("before_create", "usage_record")
 def _usage_record(ctx: Context, record: dict[str, Any], params: dict[str, Any]) -> None:
-    item_id = ctx.values.get("subscription_item")
-    item = ctx.find(item_id, ("subscription_item",))
-    if item is None:
-        raise no_such("subscription_item", item_id or "", param="subscription_item")
+    item_id = ctx.values.get("subscription_item") or ""
+    item = ctx.load(item_id, ("subscription_item",), param="subscription_item", display="subscription_item")
     now = ctx.time_for(ctx.find(item.get("subscription"), ("subscription",)))
     record["created"] = now
     stamp = params.get("timestamp")
@@ -71,10 +69,8 @@ def _periods(ctx: Context, item: dict[str, Any], sub: dict[str, Any] | None, ear
 
 @registry.catalogue("usage_record_summary")
 def _summaries(ctx: Context) -> list[dict[str, Any]]:
-    item_id = ctx.values.get("subscription_item")
-    item = ctx.find(item_id, ("subscription_item",))
-    if item is None:
-        raise no_such("subscription_item", item_id or "", param="subscription_item")
+    item_id = ctx.values.get("subscription_item") or ""
+    item = ctx.load(item_id, ("subscription_item",), param="subscription_item", display="subscription_item")
     sub = ctx.find(item.get("subscription"), ("subscription",))
     records = ctx.scan("usage_record", where={"subscription_item": item_id})
     earliest = min((int(r["timestamp"]) for r in records), default=None)
