@@ -111,7 +111,7 @@ class StripeClient:
                 if not wire.proxy_configured():
                     read = DEFAULT_READ_TIMEOUT if self.config.timeout is None else float(self.config.timeout)
                     self._http = wire.Wire(connect=min(read, DEFAULT_CONNECT_TIMEOUT), read=read,
-                                           ssl_context=tls.ssl_context(httpx))
+                                           ssl_context=tls.ssl_context())
                     return self._http
             kwargs: dict[str, Any] = {
                 "timeout": self._timeout(httpx),
@@ -121,7 +121,7 @@ class StripeClient:
             if self.config.transport is not None:
                 kwargs["transport"] = self.config.transport
             else:
-                kwargs["verify"] = tls.ssl_context(httpx)  # an SSLContext: verification stays on
+                kwargs["verify"] = tls.ssl_context()  # an SSLContext: verification stays on
             self._http = httpx.Client(**kwargs)
         return self._http
 

@@ -10,11 +10,13 @@ _SSL_CONTEXTS: dict[tuple[str | None, ...], Any] = {}
 _CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
-def ssl_context(httpx: Any) -> Any:
+def ssl_context() -> Any:
     """The verifying SSLContext for the CA variables as they are now, made once per process: loading
     the CA bundle costs tens of milliseconds, and ``--from`` makes one client per worker. An
     SSLContext may be shared by connections on any thread."""
     import os
+
+    import httpx
 
     key = tuple(os.environ.get(name) for name in _CA_VARIABLES)
     ctx = _SSL_CONTEXTS.get(key)

@@ -33,7 +33,7 @@ def proxy_configured() -> bool:
 
 
 class Headers:
-    """A response's headers; ``get`` and ``[]`` ignore case (the last value of a repeated name)."""
+    """A response's headers; ``get`` ignores case (the last value of a repeated name)."""
 
     __slots__ = ("_items", "_lower")
 
@@ -43,12 +43,6 @@ class Headers:
 
     def get(self, name: str, default: Any = None) -> Any:
         return self._lower.get(name.lower(), default)
-
-    def __getitem__(self, name: str) -> str:
-        return self._lower[name.lower()]
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.lower() in self._lower
 
     def items(self) -> list[tuple[str, str]]:
         return list(self._items)

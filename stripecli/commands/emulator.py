@@ -29,7 +29,7 @@ DATA_DIR_HELP = "Directory of the emulator's database (default: STRIPECLI_DATA_D
 
 
 def _data_dir(value: Optional[str]) -> str:
-    from stripecli.emulator.store import default_data_dir
+    from stripecli.config import default_data_dir
 
     return os.path.abspath(os.path.expanduser(value)) if value else default_data_dir()
 

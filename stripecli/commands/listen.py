@@ -119,7 +119,7 @@ def _run(**kwargs: Any) -> int:
     session.format  # a bad -o is a usage error before anything else
 
     if local:
-        from stripecli.emulator.store import default_data_dir
+        from stripecli.config import default_data_dir
 
         data_dir = os.path.abspath(default_data_dir())
         secret = secrets.local_secret(data_dir)

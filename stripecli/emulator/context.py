@@ -34,7 +34,7 @@ from typing import Any, Iterable, Iterator
 from stripecli.emulator import schema
 from stripecli.emulator.errors import no_such
 from stripecli.emulator.routes import Route
-from stripecli.emulator.store import Store
+from stripecli.emulator.store import Store, dump
 from stripecli.emulator.tables import json_field
 
 # Types whose ids given in a param (customer=cus_..., items[0][price]=price_...) must exist.
@@ -77,13 +77,6 @@ class Emitted:
     previous_attributes: dict[str, Any] | None = None
     at_end: bool = False  # once per transaction, after everything else (see ``Context.emit``)
     account: str | None = None  # a connected account's event: its id, the event's ``account``
-
-
-_DUMP = json.JSONEncoder(separators=(",", ":"))
-
-
-def _dump(obj: dict[str, Any]) -> str:
-    return _DUMP.encode(obj)
 
 
 # Called with (ctx, changes) inside each write transaction, just before it commits.
@@ -163,7 +156,7 @@ class Context:
 
     def insert(self, obj: dict[str, Any], *, parent: str | None = None) -> None:
         """Store a new object (under ``parent`` for nested lists)."""
-        text = _dump(obj)
+        text = dump(obj)
         self.store.insert(obj, parent=parent, text=text)
         self._note(obj["id"], obj["object"], None, text)
 
@@ -179,7 +172,7 @@ class Context:
             change = self._note(obj["id"], obj["object"], row.data, None)
         elif change.after is None:
             return  # deleted earlier in this transaction
-        text = _dump(obj)
+        text = dump(obj)
         self.store.put(obj, text=text)
         change.after = text
         if event is not None:

@@ -32,6 +32,7 @@ class Database:
     """One SQLite file, one connection per thread (``conn``), and its write transactions."""
 
     def __init__(self, path: str) -> None:
+        self.side_tables: set[str] = set()  # side tables known to exist (emulator/sidetables.py)
         self.path = path
         self._local = threading.local()
         self._writes = 0
@@ -127,9 +128,6 @@ class Database:
         self.conn.execute("BEGIN IMMEDIATE")
         self._local.group = True
 
-    def in_group(self) -> bool:
-        return getattr(self._local, "group", False)
-
     def commit_group(self) -> None:
         """Commit the group transaction; if the commit fails it is rolled back and the error raised."""
         conn = self.conn
@@ -139,7 +137,7 @@ class Database:
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            self.__dict__.pop("_side_tables", None)  # tables made in the group are gone with it
+            self.side_tables.clear()  # tables made in the group are gone with it
             raise
         self._committed()
 

@@ -51,7 +51,8 @@ from stripecli.emulator import behaviours, context, schema
 from stripecli.emulator.behaviours import registry
 from stripecli.emulator.context import Change, Context, Emitted
 from stripecli.emulator.errors import invalid, no_such
-from stripecli.emulator.store import Store
+from stripecli.emulator.store import Store, compact
+from stripecli.model.events import is_thin
 
 CLOCK = "test_helpers.test_clock"
 
@@ -68,7 +69,6 @@ EVENT_NOUNS = {
 }
 
 
-_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 @lru_cache(maxsize=1)
@@ -125,12 +125,6 @@ def _created(ctx: Context, obj: dict[str, Any]) -> int:
     return ctx.now
 
 
-def is_thin(event_type: str) -> bool:
-    """A thin event type (``v1.billing.meter.no_meter_found``): Stripe's v2 events, named by
-    their API version, delivered to event destinations rather than webhook endpoints."""
-    return event_type[:1] == "v" and event_type[1:2].isdigit() and event_type[2:3] == "."
-
-
 def _events_of(ctx: Context, changes: Iterable[Change | Emitted]
                ) -> Iterable[tuple[str, dict[str, Any], dict | None, str | None]]:
     """(type, data.object, previous_attributes, account) for each change or emitted event that
@@ -180,7 +174,7 @@ def record(ctx: Context, changes: list[Change | Emitted]) -> list[dict[str, Any]
             event = _thin(ctx, event_type, obj, request)
             ctx.store.conn.execute("INSERT INTO events (id, type, created, data) VALUES (?, ?, ?, ?)",
                                    (event["id"], event_type, ctx.now,
-                                    _COMPACT.encode(event)))
+                                    compact(event)))
             written.append(event)
             continue
         data: dict[str, Any] = {"object": obj}
@@ -203,7 +197,7 @@ def record(ctx: Context, changes: list[Change | Emitted]) -> list[dict[str, Any]
         event["pending_webhooks"] = deliveries.enqueue(ctx.store, event, endpoints)
         ctx.store.conn.execute("INSERT INTO events (id, type, created, data) VALUES (?, ?, ?, ?)",
                                (event["id"], event_type, event["created"],
-                                _COMPACT.encode(event)))
+                                compact(event)))
         written.append(event)
     return written
 

@@ -24,7 +24,7 @@ from stripecli.emulator import behaviours, events, operations, requestlog, route
 from stripecli.emulator.context import Context
 from stripecli.emulator.errors import EmulatorError, unauthorized
 from stripecli.emulator.forms import parse_form, parse_query
-from stripecli.emulator.store import Store
+from stripecli.emulator.store import Store, compact
 from stripecli.emulator.validate import validate
 
 Headers = list[tuple[str, str]]
@@ -273,13 +273,12 @@ def _api_version() -> str:
     return api_version()
 
 
-_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # one encoder, not one per answer
 
 
 def _encode(payload: Any, pretty: bool) -> bytes:
     if pretty:
         return (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    return _COMPACT.encode(payload).encode("utf-8")
+    return compact(payload).encode("utf-8")
 
 
 _EMULATORS: dict[str, Emulator] = {}
@@ -288,7 +287,7 @@ _LOCK = threading.Lock()
 
 def emulator_for(data_dir: str | None = None) -> Emulator:
     """One shared ``Emulator`` per data directory in a process."""
-    from stripecli.emulator.store import default_data_dir
+    from stripecli.config import default_data_dir
 
     path = os.path.abspath(data_dir or default_data_dir())
     with _LOCK:

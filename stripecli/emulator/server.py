@@ -83,6 +83,7 @@ class GroupCommit:
         self.store = emulator.store
         self.emulator = emulator
         self.waiting: list[asyncio.Future] | None = None
+        self.counted = 0
 
     def join(self) -> asyncio.Future | None:
         """The future of the commit this request's writes will be part of (None: no group could be

@@ -8,9 +8,8 @@ from typing import Any
 
 def ensure(store: Any, name: str, schema: str) -> None:
     """Run ``schema`` (a ``CREATE TABLE IF NOT EXISTS``) the first time ``name`` is used on ``store``."""
-    ready = store.__dict__.setdefault("_side_tables", set())
-    if name in ready:
+    if name in store.side_tables:
         return
     with store.write() as conn:
         conn.execute(schema)
-    ready.add(name)
+    store.side_tables.add(name)

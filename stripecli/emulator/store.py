@@ -90,6 +90,20 @@ def database_path(data_dir: str | None = None) -> str:
     return os.path.join(data_dir or default_data_dir(), DB_NAME)
 
 
+_DUMP = json.JSONEncoder(separators=(",", ":"))  # one encoder, not one per write
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def dump(obj: dict[str, Any]) -> str:
+    """An object as the store keeps it: compact JSON, ASCII."""
+    return _DUMP.encode(obj)
+
+
+def compact(value: Any) -> str:
+    """Compact JSON with text as it is (``ensure_ascii=False``): stored events and answers."""
+    return _COMPACT.encode(value)
+
+
 class Row:
     """One stored object: its JSON and the columns lists sort and filter on."""
 
@@ -143,7 +157,7 @@ class Store(Database):
         has it already."""
         created = int(obj.get("created") or 0)
         cur = self.conn.execute("INSERT INTO objects (id, type, parent, created, data) VALUES (?, ?, ?, ?, ?)", (
-            obj["id"], obj["object"], parent, created, text or json.dumps(obj, separators=(",", ":"))))
+            obj["id"], obj["object"], parent, created, text or dump(obj)))
         rows = search_rows(obj)
         if rows:
             seq, kind = cur.lastrowid, obj["object"]
@@ -153,7 +167,7 @@ class Store(Database):
         """Replace the JSON of an object that exists (its place in lists does not change), and the
         ``search_values`` rows that changed with it."""
         old = self.conn.execute("SELECT seq, type, created, data FROM objects WHERE id = ?", (obj["id"],)).fetchone()
-        self.conn.execute("UPDATE objects SET data = ? WHERE id = ?", (text or json.dumps(obj, separators=(",", ":")), obj["id"]))
+        self.conn.execute("UPDATE objects SET data = ? WHERE id = ?", (text or dump(obj), obj["id"]))
         if old is None:
             return
         seq, kind, created, data = old

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from stripecli.errors import UsageError
+from stripecli.model.events import is_thin
 
 _EVENT_PATTERN = re.compile(r"^[a-z0-9_.*?\[\]-]+$")
 
@@ -84,7 +85,7 @@ def wanted(event_type: str, patterns: list[str]) -> bool:
     """Every event when there is no pattern, except thin events (``v1.billing.meter.*``, v2's
     shape): as on Stripe, where they go only to destinations made for them, those are forwarded
     only when ``--events`` names them (``--events 'v1.billing.meter.*'``)."""
-    if event_type[:1] == "v" and event_type[1:2].isdigit() and event_type[2:3] == ".":
+    if is_thin(event_type):
         return any(fnmatch.fnmatchcase(event_type, p) for p in patterns)
     return not patterns or any(fnmatch.fnmatchcase(event_type, p) for p in patterns)
 

@@ -120,8 +120,7 @@ class Seconds(click.ParamType):
 
 
 class Number(click.ParamType):
-    """A decimal flag (``2.5``) within ``low..high``: ASCII digits, finite (``float()`` would take
-    ``nan``, ``inf``, ``1e3`` and ``٣``, and ``nan`` passes every range check)."""
+    """A decimal flag within ``low..high`` (``values.parse_number``: no ``nan``, ``inf`` or ``٣``)."""
 
     name = "number"
 
@@ -129,17 +128,14 @@ class Number(click.ParamType):
         self.low, self.high = low, high
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from stripecli.surface.values import check_decimal
+        from stripecli.surface.values import parse_number
 
         if not isinstance(value, str):
             return value
         try:
-            number = float(check_decimal(value))
+            return parse_number(value, self.low, self.high)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
-        if not self.low <= number <= self.high:
-            self.fail(f"'{value}' is out of range: from {self.low:g} to {self.high:g}", param, ctx)
-        return number
 
 
 def _opt(decls: list[str], name: str, help: str, panel: str = PANEL, **kw: Any) -> TyperOption:

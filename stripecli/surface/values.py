@@ -55,6 +55,15 @@ def check_decimal(text: str) -> str:
 MAX_SECONDS = 86400.0  # a timeout longer than a day is a typo, not a wait
 
 
+def parse_number(text: str, low: float, high: float) -> float:
+    """A decimal (``2.5``) within ``low..high``: ASCII digits, finite (``float()`` would also take
+    ``nan``, ``inf``, ``1e3`` and ``٣``, and ``nan`` passes every range check)."""
+    value = float(check_decimal(text))
+    if not low <= value <= high:
+        raise ValueError(f"'{text}' is out of range: from {low:g} to {high:g}")
+    return value
+
+
 def parse_seconds(text: str, high: float = MAX_SECONDS) -> float:
     """A duration in seconds (``80``, ``2.5``): finite, more than 0, at most ``high``."""
     try:
