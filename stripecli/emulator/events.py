@@ -208,9 +208,7 @@ def _thin(ctx: Context, event_type: str, body: dict[str, Any], request: dict[str
     ``GET /v2/core/events/{id}`` answers beyond the notification. It is owed to no webhook
     endpoint: Stripe sends thin events to event destinations, which the emulator stands for with
     ``listen`` (see docs/webhooks.md)."""
-    import datetime as _dt
-
-    created = _dt.datetime.fromtimestamp(ctx.now, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    created = schema.rfc3339(ctx.now)
     event: dict[str, Any] = {"id": "evt_test_" + schema.random_token(24), "object": "v2.core.event",
                              "type": event_type, "created": created, "livemode": False, "context": None,
                              "reason": None if ctx.automatic else {"type": "request", "request": dict(request)}}

@@ -81,6 +81,13 @@ def ordered_token(length: int = 24) -> str:
 _HEAD: tuple[int, str] = (-1, "")  # the last millisecond's 7 characters
 
 
+def rfc3339(ts: int) -> str:
+    """A unix time as v2 objects spell times (``2026-12-02T09:00:00.000Z``)."""
+    import datetime
+
+    return datetime.datetime.fromtimestamp(int(ts), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 def new_id(object_type: str) -> str:
     return prefix(object_type) + ordered_token()
 

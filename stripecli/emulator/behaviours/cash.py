@@ -32,7 +32,7 @@ from stripecli.emulator import schema
 from stripecli.emulator.behaviours import charges, payments, registry
 from stripecli.emulator.behaviours.common import initial
 from stripecli.emulator.context import Context
-from stripecli.emulator.errors import invalid, missing_param
+from stripecli.emulator.errors import invalid
 
 registry.initial_values({
     "cash_balance": {"settings": {"reconciliation_mode": "automatic", "using_merchant_default": True}},
@@ -198,10 +198,6 @@ def _waiting(ctx: Context, customer_id: str, currency: str, reference: str | Non
 
 @registry.action("fund-cash-balance", "customer")
 def _fund(ctx: Context, customer: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    if params.get("amount") in (None, ""):
-        raise missing_param("amount")
-    if not params.get("currency"):
-        raise missing_param("currency")
     amount = int(params["amount"])
     if amount < 1:
         raise invalid("Invalid amount: the transfer must be of at least 1.", param="amount")

@@ -113,7 +113,7 @@ def paid_without_card(ctx: Context, intent: dict[str, Any], method: dict[str, An
         "amount": int(intent["amount"]), "currency": intent["currency"], "customer": intent.get("customer"),
         "description": intent.get("description"), "metadata": dict(intent.get("metadata") or {}),
         "payment_intent": intent["id"], "payment_method": method.get("id"),
-        "payment_method_details": {"type": kind, kind: {k: v for k, v in (method.get(kind) or {}).items()}},
+        "payment_method_details": {"type": kind, kind: dict(method.get(kind) or {})},
         "billing_details": method.get("billing_details") or {"address": None, "email": None, "name": None,
                                                              "phone": None},
         "calculated_statement_descriptor": STATEMENT_DESCRIPTOR,

@@ -26,7 +26,6 @@ moment: ``data`` has ``validation_start``/``validation_end`` (RFC 3339), ``reaso
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from typing import Any
 
@@ -74,10 +73,6 @@ def _problem(ctx: Context, event: dict[str, Any]) -> tuple[str, str, dict[str, A
     return None
 
 
-def _rfc3339(ts: int) -> str:
-    return _dt.datetime.fromtimestamp(int(ts), _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
 @registry.hook("after_create", "billing.meter_event")
 def _meter_event_check(ctx: Context, event: dict[str, Any], params: dict[str, Any]) -> None:
     found = _problem(ctx, event)
@@ -89,7 +84,7 @@ def _meter_event_check(ctx: Context, event: dict[str, Any], params: dict[str, An
         "reason": {"error_count": 1, "error_types": [{
             "code": code, "error_count": 1,
             "sample_errors": [{"error_message": message, "request": {"identifier": event["identifier"]}}]}]},
-        "validation_end": _rfc3339(ctx.now), "validation_start": _rfc3339(ctx.now),
+        "validation_end": schema.rfc3339(ctx.now), "validation_start": schema.rfc3339(ctx.now),
     }
     related = None if meter is None else {"id": meter["id"], "type": "billing.meter",
                                           "url": "/v1/billing/meters/%s" % meter["id"]}

@@ -176,13 +176,12 @@ def _subscription_create(ctx: Context, sub: dict[str, Any], params: dict[str, An
         sub["cancel_at"] = cancel_at
     sub["_period"] = [start, end]
     sub["_pending_items"] = [(item, price) for item, price in zip(items, prices)]
-    sub["_payment_behavior"] = params.get("payment_behavior") or "allow_incomplete"
 
 
 @registry.hook("after_create", "subscription")
 def _subscription_created(ctx: Context, sub: dict[str, Any], params: dict[str, Any]) -> None:
     pending = sub.pop("_pending_items", [])
-    behaviour = sub.pop("_payment_behavior", "allow_incomplete")
+    behaviour = params.get("payment_behavior") or "allow_incomplete"
     items = [_new_item(ctx, sub, spec, price, sub["created"]) for spec, price in pending]
     start, end = sub["_period"]
     _set_period(ctx, sub, start, end, items)
