@@ -31,7 +31,7 @@ Families, imported (and so registered) in this order:
   IBAN once they are due (``registry.on_due``);
 - ``checkout``: Checkout Sessions' amounts and line items, their payment through the hosted
   page's ``/v1/payment_pages/{session}/confirm``, and the outcome of a bank debit that pays one
-  (after ``debits``, so a session follows its debit in the same request);
+  (a ``settled`` hook, run as the debit clears or fails);
 - ``refunds``: refunds, bounded by what is left of their charge;
 - ``balance``: the balance computed from balance transactions, payouts;
 - ``connect``: accounts;

@@ -26,7 +26,7 @@ from typing import Any
 
 from stripecli.emulator import unlisted
 from stripecli.emulator.behaviours import payments, registry
-from stripecli.emulator.behaviours.common import append_due, finish_due, line_item_price, make_object
+from stripecli.emulator.behaviours.common import line_item_price, make_object
 from stripecli.emulator.context import Context
 from stripecli.emulator.errors import EmulatorError, invalid, missing_param
 
@@ -149,50 +149,25 @@ def _pay(ctx: Context, session: dict[str, Any], method: dict[str, Any]) -> None:
     ctx.save(intent)
     if intent["status"] == "succeeded":  # an authorization awaiting capture is not paid yet
         session["payment_status"] = "paid"
-    elif intent["status"] == "processing":  # a bank debit: the outcome comes later (_async_outcomes)
-        _await(ctx, session["id"])
+    # a bank debit (``processing``): the outcome comes later (``_async_outcome``)
 
 
 # -- payments that finish later ------------------------------------------------------------------
 
-WAITING = "_due:checkout"  # the one row listing the sessions whose payment is still processing
 
-
-def _await(ctx: Context, session_id: str) -> None:
-    append_due(ctx, WAITING, "sessions", session_id)
-
-
-def _outcome(ctx: Context, session_id: str) -> tuple[dict[str, Any], str] | None:
-    """The session and how its payment ended (``succeeded`` / ``failed``), once it has."""
-    session = ctx.find(session_id, (SESSION,))
-    intent = ctx.find((session or {}).get("payment_intent"), ("payment_intent",))
-    if session is None or intent is None or intent.get("status") == "processing":
-        return None
-    return session, "succeeded" if intent.get("status") == "succeeded" else "failed"
-
-
-@registry.on_due
-def _async_outcomes(ctx: Context) -> None:
+@registry.hook("settled", "payment_intent")
+def _async_outcome(ctx: Context, intent: dict[str, Any]) -> None:
     """A session paid by a bank debit follows its PaymentIntent once the debit clears or fails:
     ``paid`` with ``checkout.session.async_payment_succeeded``, or
-    ``checkout.session.async_payment_failed`` (it stays ``unpaid``). Costs one read when no
-    session waits."""
-    row = ctx.store.get(WAITING)
-    if row is None or not any(_outcome(ctx, sid) for sid in row.data.get("sessions") or []):
-        return
-
-    def done(session_id: str) -> bool:
-        found = _outcome(ctx, session_id)
-        if found is None:
-            return ctx.find(session_id, (SESSION,)) is None  # still processing, unless it is gone
-        session, result = found
+    ``checkout.session.async_payment_failed`` (it stays ``unpaid``)."""
+    result = "succeeded" if intent.get("status") == "succeeded" else "failed"
+    for session in ctx.scan(SESSION, where={"payment_intent": intent["id"]}):
+        if session.get("payment_status") != "unpaid":
+            continue
         if result == "succeeded":
             session["payment_status"] = "paid"
             ctx.save(session)
         ctx.emit("checkout.session.async_payment_" + result, session)
-        return True
-
-    finish_due(ctx, WAITING, "sessions", done)
 
 
 def _subscribe(ctx: Context, session: dict[str, Any], method: dict[str, Any]) -> None:

@@ -124,12 +124,20 @@ def _clear(ctx: Context, intent: dict[str, Any], outcome: str) -> None:
         intent.update(status="requires_payment_method", payment_method=None, last_payment_error=error)
         ctx.save(intent)
         ctx.emit("payment_intent.payment_failed", intent)
+        _settled(ctx, intent)
         return
     charges.settle_pending(ctx, charge, at)
     ctx.save(charge, event="charge.succeeded")  # the pending charge's change is its success
     intent.update(status="succeeded", amount_received=int(intent["amount"]))
     ctx.save(intent)
     ctx.emit("payment_intent.succeeded", intent)
+    _settled(ctx, intent)
     if outcome == "disputed":
         open_dispute(ctx, charge, "general", at)
         ctx.save(charge)
+
+
+def _settled(ctx: Context, intent: dict[str, Any]) -> None:
+    """Tell what waited on the debit (a Checkout Session) that it has ended."""
+    for fn in registry.hooks("settled", "payment_intent"):
+        fn(ctx, intent)

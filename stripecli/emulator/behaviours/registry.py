@@ -21,6 +21,8 @@ event              called as                              result
 ``preview``        ``fn(ctx, obj) -> obj``                each gets what the previous returned
 ``list``           ``fn(ctx, params, where) -> names``    appends SQL to ``where``; the union of
                                                           names is not filtered on generically
+``settled``        ``fn(ctx, obj)``                       - (a payment that was ``processing``
+                                                          has ended, succeeded or failed)
 =================  =====================================  =========================================
 
 The type ``"*"`` registers a hook for every type (the test-clock binding is one). Order: hooks run
@@ -84,7 +86,7 @@ FAMILY = 100
 LAST = 200
 
 EVENTS = ("before_create", "after_create", "before_update", "before_delete", "after_action", "render", "preview",
-          "list")
+          "list", "settled")
 ANY = "*"
 
 _hooks: dict[tuple[str, str], list[tuple[int, int, Hook]]] = {}
